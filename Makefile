@@ -1,0 +1,39 @@
+# Two commands from a fresh clone: `make reports` and `make test`.
+# Everything installs from requirements.lock (exact versions) into .venv.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+INCIDENT ?= data/irs-dhs
+
+.PHONY: reports test lab lock bench clean browser-deps validate
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (taxfirewall)" >/dev/null
+	@touch $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/taxfirewall validate $(INCIDENT)
+
+reports: $(STAMP)
+	$(BIN)/taxfirewall validate $(INCIDENT)
+	$(BIN)/taxfirewall summary --data $(INCIDENT) --out reports/data-summary.md
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+# Re-resolve the lock from pyproject.toml's ranges, then regenerate environment.yml from it.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --no-header --no-annotate --strip-extras --no-emit-index-url \
+		--no-emit-find-links --extra test --output-file requirements.lock pyproject.toml
+	$(BIN)/python tools/write_environment.py
+
+clean:
+	rm -rf $(VENV) reports/_executed reports/_failed

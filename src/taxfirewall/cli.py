@@ -1,0 +1,62 @@
+"""The ``taxfirewall`` command. Bad data prints its problem list and exits 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import DataError
+from .paths import DEFAULT_INCIDENT, REPORTS_DIR
+
+
+def _cmd_validate(args) -> int:
+    from .data import load_incident
+    from .summary import summary_lines
+
+    incident = load_incident(args.folder)
+    print("valid: " + "\n".join(summary_lines(incident)))
+    return 0
+
+
+def _cmd_summary(args) -> int:
+    from .data import load_incident
+    from .output import write_atomic
+    from .summary import summary_markdown
+
+    incident = load_incident(args.data)
+    out = Path(args.out)
+    write_atomic(out, summary_markdown(incident))
+    print(f"wrote {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="taxfirewall", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check an incident folder and print a summary")
+    p.add_argument("folder", nargs="?", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("summary", help="write the data summary page")
+    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    p.add_argument("--out", default=str(REPORTS_DIR / "data-summary.md"), help="output file (default: %(default)s)")
+    p.set_defaults(func=_cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; outputs already written are complete, nothing half-written was kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
