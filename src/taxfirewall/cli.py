@@ -31,6 +31,14 @@ def _cmd_summary(args) -> int:
     return 0
 
 
+def _cmd_codebook(args) -> int:
+    from .codebook import update
+
+    changed = update(args.readme, args.data)
+    print(f"{'updated' if changed else 'unchanged'}: {args.readme}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxfirewall", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
     p.add_argument("--out", default=str(REPORTS_DIR / "data-summary.md"), help="output file (default: %(default)s)")
     p.set_defaults(func=_cmd_summary)
+    p = sub.add_parser("codebook", help="regenerate the field tables in data/README.md from datapackage.json")
+    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    p.add_argument("--readme", default=str(DEFAULT_INCIDENT.parent / "README.md"), help="codebook file (default: %(default)s)")
+    p.set_defaults(func=_cmd_codebook)
     return parser
 
 

@@ -148,8 +148,10 @@ class Incident:
                 continue
             prev = f.loc[i - 1]
             share.append(r["representative"] / prev["representative"] if not r["is_range"] and not prev["is_range"] else pd.NA)
-            share_low.append(r["low"] / prev["high"])
-            share_high.append(min(r["high"] / prev["low"], 1.0) if prev["low"] else pd.NA)
+            # shares are of the previous stage's preferred number, as a reader would read them
+            base = prev["representative"]
+            share_low.append(r["low"] / base if base else pd.NA)
+            share_high.append(min(r["high"] / base, 1.0) if base else pd.NA)
         f["share_of_previous"] = pd.array(share, dtype="Float64")
         f["share_low"] = pd.array(share_low, dtype="Float64")
         f["share_high"] = pd.array(share_high, dtype="Float64")
@@ -198,7 +200,7 @@ class Incident:
             "reported_values": len(self.figures),
             "events": len(tl),
             "undated_events": int(tl["undated"].sum()),
-            "date_range": (dated["start"].min().date().isoformat(), dated["end"].max().date().isoformat()) if len(dated) else None,
+            "date_range": (dated["start"].min().date().isoformat(), dated["start"].max().date().isoformat()) if len(dated) else None,
             "corrections": len(self.corrections),
             "fingerprint": self.fingerprint,
         }

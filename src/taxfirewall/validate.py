@@ -38,6 +38,14 @@ class CheckResult:
 
 # --------------------------------------------------------------------------- reading
 
+def _cells(line: str) -> list[str]:
+    """Split one line as CSV, tolerating stray carriage returns or quotes."""
+    try:
+        return next(csv.reader([line.replace("\r", "")]), [])
+    except csv.Error:
+        return line.split(",")
+
+
 def _locate_bad_bytes(raw: bytes, exc: UnicodeDecodeError, header: list[str] | None) -> tuple[int, str]:
     """Spreadsheet row and column of the first byte that is not UTF-8."""
     row = raw.count(b"\n", 0, exc.start) + 1
@@ -45,7 +53,7 @@ def _locate_bad_bytes(raw: bytes, exc: UnicodeDecodeError, header: list[str] | N
     if header:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         prefix = raw[line_start:exc.start].decode("utf-8", errors="replace")
-        cells = next(csv.reader([prefix]), [""])
+        cells = _cells(prefix) or [""]
         if 0 < len(cells) <= len(header):
             column = header[len(cells) - 1]
     return row, column
@@ -72,7 +80,7 @@ def read_table(folder: Path, table: Table) -> tuple[list[str], list[list[str]], 
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         first_line = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-        header = [c.strip() for c in next(csv.reader([first_line]), [])]
+        header = [c.strip() for c in _cells(first_line)]
         row, column = _locate_bad_bytes(raw, exc, header)
         return [], [], [], [Problem(name, row, column, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text (expected UTF-8; re-save as 'CSV UTF-8')")]
     try:
@@ -234,7 +242,7 @@ def typed_frame(table: Table, rows: list[list[str]], numbers: list[int]) -> pd.D
     Integers are nullable ``Int64``, dates ``datetime64``, booleans nullable ``boolean``,
     enums ``category`` with the schema's categories in order, other text ``string``.
     """
-    frame = pd.DataFrame(rows, columns=table.field_names, dtype="object")
+    frame = pd.DataFrame(rows, columns=table.field_names, dtype="object", index=pd.Index(numbers, name="row"))
     out = {}
     for fld in table.fields:
         col = frame[fld.name].where(frame[fld.name] != "", None) if len(frame) else frame[fld.name]
@@ -250,11 +258,10 @@ def typed_frame(table: Table, rows: list[list[str]], numbers: list[int]) -> pd.D
             false_values = set(fld.descriptor.get("falseValues", ["false", "False", "FALSE", "0"]))
             out[fld.name] = col.map(lambda v: True if v in true_values else (False if v in false_values else None)).astype("boolean")
         elif fld.enum:
-            out[fld.name] = pd.Categorical(col.where(col.isin(fld.enum), None), categories=list(fld.enum))
+            out[fld.name] = pd.Series(pd.Categorical(col.where(col.isin(fld.enum), None), categories=list(fld.enum)), index=frame.index)
         else:
             out[fld.name] = col.astype("string")
-    typed = pd.DataFrame(out, index=pd.Index(numbers, name="row"))
-    return typed
+    return pd.DataFrame(out, index=frame.index)
 
 
 # --------------------------------------------------------------------------- domain rules
@@ -302,7 +309,7 @@ def _domain_problems(schema: PackageSchema, frames: dict[str, pd.DataFrame]) -> 
             pref = r.get("preferred_value_id")
             if figures is not None and _present(pref):
                 match = figures[figures["value_id"] == pref]
-                if len(match) and match.iloc[0]["figure_id"] != r["figure_id"]:
+                if len(match) and _present(r.get("figure_id")) and _present(match.iloc[0]["figure_id"]) and match.iloc[0]["figure_id"] != r["figure_id"]:
                     problems.append(Problem(path["figure_definitions"], row, "preferred_value_id", f"'{pref}' reports figure '{match.iloc[0]['figure_id']}' (expected a value of figure '{r['figure_id']}')"))
         if not stages and defs["role"].notna().all():
             problems.append(Problem(path["figure_definitions"], 0, "stage", "no funnel stages (expected at least one figure with role funnel)"))

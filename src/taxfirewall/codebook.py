@@ -1,0 +1,75 @@
+"""Render the per-table field list of data/README.md from a datapackage.json.
+
+The descriptor is the single source of truth; this keeps the human codebook in step with
+it (``taxfirewall codebook`` rewrites the block between the markers, a test checks it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .schema import read_schema
+
+BEGIN = "<!-- codebook:begin (generated from datapackage.json by `taxfirewall codebook`; do not edit) -->"
+END = "<!-- codebook:end -->"
+
+
+def _constraints(field) -> str:
+    c = field.constraints
+    bits = []
+    if c.get("required"):
+        bits.append("required")
+    if c.get("unique"):
+        bits.append("unique")
+    if "enum" in c:
+        bits.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
+    if "minimum" in c:
+        bits.append(f">= {c['minimum']}")
+    if "maximum" in c:
+        bits.append(f"<= {c['maximum']}")
+    if "maxLength" in c:
+        bits.append(f"<= {c['maxLength']} chars")
+    if "pattern" in c:
+        bits.append(f"pattern `{c['pattern']}`".replace("|", "\\|"))
+    return "; ".join(bits)
+
+
+def render(folder: str | Path) -> str:
+    schema = read_schema(folder)
+    out = [BEGIN, ""]
+    for table in schema.tables:
+        out.append(f"### `{table.path}`: {table.title}")
+        out.append("")
+        out.append(table.description)
+        out.append("")
+        keys = []
+        if table.primary_key:
+            keys.append("primary key `" + ", ".join(table.primary_key) + "`")
+        for fk in table.foreign_keys:
+            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
+            ref = fk["reference"]
+            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
+            keys.append(f"`{fields[0]}` must match `{ref['resource']}.{ref_fields[0]}`")
+        if keys:
+            out.append("Keys: " + "; ".join(keys) + ".")
+            out.append("")
+        out.append("| field | type | constraints | description |")
+        out.append("|---|---|---|---|")
+        for f in table.fields:
+            desc = f.description.replace("|", "\\|")
+            out.append(f"| `{f.name}` | {f.type} | {_constraints(f)} | {desc} |")
+        out.append("")
+    out.append(END)
+    return "\n".join(out)
+
+
+def update(readme: str | Path, folder: str | Path) -> bool:
+    """Rewrite the generated block in ``readme``; True if it changed."""
+    readme = Path(readme)
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    new = text[:start] + render(folder) + text[end:]
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+        return True
+    return False
