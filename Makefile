@@ -22,6 +22,7 @@ validate: $(STAMP)
 reports: $(STAMP)
 	$(BIN)/taxfirewall validate $(INCIDENT)
 	$(BIN)/taxfirewall summary --data $(INCIDENT) --out reports/data-summary.md
+	$(BIN)/taxfirewall export --data $(INCIDENT) --out reports/charts
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -39,6 +39,19 @@ def _cmd_codebook(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    import time
+
+    from .export import export_all
+
+    started = time.perf_counter()
+    results = export_all(args.data, args.out, default_theme=args.theme, base_url=args.base_url, charts=args.chart)
+    for r in results:
+        print(f"{r.chart}: {len(r.files)} files in {r.folder}")
+    print(f"exported {len(results)} chart(s) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxfirewall", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
     p.add_argument("--out", default=str(REPORTS_DIR / "data-summary.md"), help="output file (default: %(default)s)")
     p.set_defaults(func=_cmd_summary)
+    p = sub.add_parser("export", help="write every chart as article exports (HTML page, embed, Vega-Lite, SVG, PNG, PDF, alt text, CSV)")
+    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    p.add_argument("--out", default=str(REPORTS_DIR / "charts"), help="output folder (default: %(default)s)")
+    p.add_argument("--theme", default="light", choices=["light", "dark"], help="default theme of pages and embeds (both are exported)")
+    p.add_argument("--base-url", default="", help="URL prefix of the chart folders in embed snippets (default: relative)")
+    p.add_argument("--chart", action="append", help="export only this chart (repeatable)")
+    p.set_defaults(func=_cmd_export)
+
     p = sub.add_parser("codebook", help="regenerate the field tables in data/README.md from datapackage.json")
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
     p.add_argument("--readme", default=str(DEFAULT_INCIDENT.parent / "README.md"), help="codebook file (default: %(default)s)")
@@ -64,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; outputs already written are complete, nothing half-written was kept", file=sys.stderr)

@@ -1,0 +1,150 @@
+"""Article exports: per chart, a folder a graphics editor can hand to any CMS.
+
+``<out>/<chart>/`` holds
+- ``index.html``: the interactive chart page. It carries the chart built at several widths
+  and both themes and shows the one that fits its container (layout and label wrapping
+  are computed per width in Python, so a phone gets a real phone layout, not a shrunk
+  desktop one), tells its parent frame its height, switches theme on ``?theme=`` or a
+  message, and falls back to the static PNG without scripts;
+- ``embed.html``: the copy-paste snippet (responsive iframe, a few lines of resize script,
+  noscript image with the alt text);
+- ``<chart>.vl.json`` / ``<chart>-dark.vl.json``: the Vega-Lite specs at article width;
+- ``<chart>[-dark].svg|.pdf|.png|@2x.png``: the static matplotlib renderings;
+- ``alt.txt``: the generated alt text; ``data.csv``: exactly the data plotted.
+The vega runtime is vendored once in ``<out>/_static/``; nothing loads from a network.
+Every file is a pure function of the dataset: same data, same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .charts import CHARTS
+from .data import Incident, load_incident
+from .output import write_atomic
+from .theme import THEMES, get_theme
+from .vendor import EMBED_OPTIONS, bundle_name, vega_bundle
+
+BREAKPOINTS = (320, 400, 600, 800)  # widths the page can choose from (px)
+ARTICLE_WIDTH = 600
+STATIC_DIR = "_static"
+
+
+def json_for_script(obj) -> str:
+    """JSON safe to inline in a <script> element (no '</' or HTML comment openers)."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def svg_with_alt(svg: str, title: str, desc: str) -> str:
+    """Give an SVG an accessible name: <title> and <desc> first inside <svg>, role=img."""
+    open_tag = re.search(r"<svg\b[^>]*>", svg)
+    if not open_tag:
+        return svg
+    tag = open_tag.group(0)
+    new_tag = tag[:-1] + ' role="img" aria-labelledby="chart-title chart-desc">'
+    inner = f'<title id="chart-title">{html.escape(title)}</title><desc id="chart-desc">{html.escape(desc)}</desc>'
+    return svg[: open_tag.start()] + new_tag + inner + svg[open_tag.end():]
+
+
+def render_static(chart, fmt: str, scale: int = 1) -> bytes:
+    """One matplotlib rendering of ``chart`` as svg, pdf or png (``scale`` 2 for retina)."""
+    fig = chart.figure()
+    buf = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Title": chart.title, "Description": chart.alt_text})
+        return svg_with_alt(buf.getvalue().decode("utf-8"), chart.title, chart.alt_text).encode("utf-8")
+    if fmt == "pdf":
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Title": chart.title, "Subject": chart.alt_text, "Creator": "taxfirewall", "Producer": "taxfirewall"})
+        return buf.getvalue()
+    if fmt == "png":
+        fig.savefig(buf, format="png", dpi=100 * scale, metadata={"Title": chart.title, "Description": chart.alt_text, "Software": "taxfirewall"})
+        return buf.getvalue()
+    raise ValueError(f"unknown format '{fmt}' (expected svg, pdf or png)")
+
+
+@dataclass
+class ExportResult:
+    chart: str
+    folder: Path
+    files: list[Path]
+
+
+def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
+    """The standalone chart page (see module docstring)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("taxfirewall", "templates"), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+    specs = {theme: {str(w): charts[(theme, w)] for w in BREAKPOINTS} for theme in THEMES}
+    return env.get_template("chart_page.html.j2").render(
+        slug=slug,
+        title=title,
+        alt=alt,
+        default_theme=default_theme,
+        specs_json=json_for_script(specs),
+        options_json=json_for_script(EMBED_OPTIONS),
+        breakpoints_json=json_for_script(list(BREAKPOINTS)),
+        runtime=f"../{STATIC_DIR}/{bundle_name()}",
+        backgrounds={name: get_theme(name).background for name in THEMES},
+        texts={name: get_theme(name).text for name in THEMES},
+    )
+
+
+def _embed_snippet(slug: str, base_url: str, default_theme: str, alt: str, title: str, height: int) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("taxfirewall", "templates"), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+    return env.get_template("embed.html.j2").render(slug=slug, base=base_url, theme=default_theme, alt=alt, title=title, height=height)
+
+
+def export_chart(incident: Incident, slug: str, out: Path, *, default_theme: str = "light", base_url: str = "", options: dict | None = None) -> ExportResult:
+    """Write every export of one chart into ``out/<slug>/``."""
+    factory = CHARTS[slug]
+    options = options or {}
+    folder = out / slug
+    files: list[Path] = []
+
+    def put(name: str, content) -> None:
+        files.append(write_atomic(folder / name, content))
+
+    specs = {}
+    article = {}
+    for theme in THEMES:
+        for width in BREAKPOINTS:
+            chart = factory(incident, theme=theme, width=width, **options)
+            specs[(theme, width)] = chart.altair().to_dict(validate=True)
+            if width == ARTICLE_WIDTH:
+                article[theme] = chart
+    main = article[default_theme]
+    for theme, chart in article.items():
+        suffix = "" if theme == "light" else "-dark"
+        put(f"{slug}{suffix}.vl.json", json.dumps(specs[(theme, ARTICLE_WIDTH)], indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        put(f"{slug}{suffix}.svg", render_static(chart, "svg"))
+        put(f"{slug}{suffix}.pdf", render_static(chart, "pdf"))
+        put(f"{slug}{suffix}.png", render_static(chart, "png", 1))
+        put(f"{slug}{suffix}@2x.png", render_static(chart, "png", 2))
+    put("alt.txt", main.alt_text + "\n")
+    put("data.csv", main.data.to_csv(index=False, lineterminator="\n"))
+    put("index.html", _page(slug, specs, default_theme, main.alt_text, main.title))
+    fig = main.figure()
+    height = int(round(fig.get_figheight() * 100))
+    put("embed.html", _embed_snippet(slug, base_url, default_theme, main.alt_text, main.title, height))
+    return ExportResult(slug, folder, files)
+
+
+def export_all(data: str | Path | Incident | None = None, out: str | Path = "reports/charts", *, default_theme: str = "light", base_url: str = "", charts=None) -> list[ExportResult]:
+    """Export every chart (or those named) for the incident; returns what was written."""
+    incident = data if isinstance(data, Incident) else load_incident(data)
+    get_theme(default_theme)  # fail early on a bad name
+    out = Path(out)
+    write_atomic(out / STATIC_DIR / bundle_name(), vega_bundle())
+    names = list(charts or CHARTS)
+    unknown = [n for n in names if n not in CHARTS]
+    if unknown:
+        raise ValueError(f"unknown chart(s) {', '.join(unknown)} (expected one of: {', '.join(CHARTS)})")
+    return [export_chart(incident, name, out, default_theme=default_theme, base_url=base_url) for name in names]
