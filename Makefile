@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INCIDENT ?= data/irs-dhs
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: reports test lab lock bench clean browser-deps validate
 
 $(STAMP): requirements.lock pyproject.toml
@@ -24,7 +26,16 @@ reports: $(STAMP)
 	$(BIN)/taxfirewall summary --data $(INCIDENT) --out reports/data-summary.md
 	$(BIN)/taxfirewall export --data $(INCIDENT) --out reports/charts
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium (never a browser download of the test tool's own).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { \
+		echo "installing a Java runtime for the HTML validator"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
+
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
