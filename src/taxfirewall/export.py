@@ -27,7 +27,7 @@ from pathlib import Path
 from .charts import CHARTS
 from .data import Incident, load_incident
 from .output import write_atomic
-from .theme import THEMES, get_theme
+from .theme import THEMES, get_theme, mpl_style
 from .vendor import EMBED_OPTIONS, bundle_name, vega_bundle
 
 BREAKPOINTS = (320, 400, 600, 800)  # widths the page can choose from (px)
@@ -54,7 +54,12 @@ def svg_with_alt(svg: str, title: str, desc: str) -> str:
 
 def render_static(chart, fmt: str, scale: int = 1) -> bytes:
     """One matplotlib rendering of ``chart`` as svg, pdf or png (``scale`` 2 for retina)."""
-    fig = chart.figure()
+    # svg.fonttype and svg.hashsalt are read at save time: save inside the house style
+    with mpl_style(chart.theme):
+        return _save(chart, chart.figure(), fmt, scale)
+
+
+def _save(chart, fig, fmt: str, scale: int) -> bytes:
     buf = io.BytesIO()
     if fmt == "svg":
         fig.savefig(buf, format="svg", metadata={"Date": None, "Title": chart.title, "Description": chart.alt_text})

@@ -1,0 +1,429 @@
+"""The timeline chart: every event at its date and precision, a layout with no overlapping
+text at article and phone widths, in both renderings, for any incident."""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import json
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import jsonschema
+import pandas as pd
+import pytest
+import vl_convert as vlc
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from taxfirewall import load_incident
+from taxfirewall.charts.base import source_line
+from taxfirewall.charts.timeline import BAR, RING, STRIP, timeline_chart
+from taxfirewall.dates import window
+from taxfirewall.formatting import format_date
+
+from conftest import IRS, SYNTHETIC, edit_cell, read_rows
+
+FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
+
+
+@lru_cache(maxsize=None)
+def loaded(folder: Path):
+    """Each committed incident validated once per run (the charts take an Incident or a path)."""
+    return load_incident(folder)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def plot_layers(spec: dict) -> list[dict]:
+    return spec["vconcat"][0]["layer"]
+
+
+def below_layers(spec: dict) -> list[dict]:
+    return spec["vconcat"][1]["layer"]
+
+
+def values(spec: dict, layer: dict) -> list[dict]:
+    """A layer's data rows (altair moves inline data into top-level datasets)."""
+    data = layer["data"]
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def mark_type(layer: dict) -> str:
+    return layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+
+
+def drawn(fig):
+    """The figure drawn on an Agg canvas, with its renderer (for text extents)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def visible_texts(fig) -> list[Text]:
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def svg_bytes(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def label_boxes(chart) -> list[tuple[str, float, float, float, float]]:
+    """Every label's and mark's box in the Python layout: (what, x0, x1, y0, y1) in px."""
+    boxes = []
+    for _, r in chart.data[chart.data["mark"] != "list"].iterrows():
+        if r["mark"] == "point":
+            reach = (r["mark_size"] + RING) / 2 if r["highlight"] else r["mark_size"] / 2
+            boxes.append((f"mark {r['event_id']}", r["px0"] - reach, r["px1"] + reach, r["mark_y"] - reach, r["mark_y"] + reach))
+        else:
+            out = 3 if r["highlight"] else 0
+            boxes.append((f"mark {r['event_id']}", r["px0"] - out, r["px1"] + out, r["mark_y"] - BAR / 2 - out, r["mark_y"] + BAR / 2 + out))
+        if r["label"]:
+            last = r["sublabel_y"] if r["sublabel"] else r["label_y"] + 16 * r["label"].count("\n")
+            boxes.append((f"label {r['event_id']}", r["label_x0"], r["label_x1"], r["label_y"] - 8, last + 8))
+    return boxes
+
+
+def overlapping(boxes, tol: float = 0.5):
+    return [
+        (a[0], b[0])
+        for a, b in itertools.combinations(boxes, 2)
+        if min(a[2], b[2]) - max(a[1], b[1]) > tol and min(a[4], b[4]) - max(a[3], b[3]) > tol
+    ]
+
+
+@pytest.fixture(scope="module")
+def irs_chart():
+    return timeline_chart(loaded(IRS))
+
+
+@pytest.fixture(scope="module")
+def irs_spec(irs_chart):
+    return irs_chart.altair().to_dict(validate=True)
+
+
+# ----------------------------------------------------------------------------- content
+
+@FOLDERS
+def test_every_dated_event_is_plotted_at_the_loaded_dates(folder):
+    tl = load_incident(folder).timeline
+    chart = timeline_chart(folder)
+    data = chart.data.set_index("event_id")
+    assert list(chart.data["event_id"]) == list(tl["event_id"])
+    for _, ev in tl.iterrows():
+        row = data.loc[ev["event_id"]]
+        assert row["start"] == ev["start"] and row["end"] == ev["end"]
+        assert row["title"] == ev["title"] and row["highlight"] == bool(ev["highlight"])
+        assert row["date_text"] == format_date(ev["start"], ev["end"], str(ev["date_precision"]))
+        if not ev["undated"]:
+            assert 0 <= row["px0"] <= row["px1"] <= chart.data.attrs["timeline"]["plot_width"]
+            assert pd.notna(row["lane"])
+
+
+@FOLDERS
+def test_month_and_year_events_are_spans_and_day_events_points(folder):
+    chart = timeline_chart(loaded(folder))
+    d = chart.data
+    spans = d[d["precision"].isin(["month", "year"])]
+    days = d[d["precision"] == "day"]
+    assert len(spans) and len(days)
+    assert (spans["mark"] == "span").all() and (spans["end"] > spans["start"]).all() and (spans["px1"] > spans["px0"]).all()
+    assert (days["mark"] == "point").all() and (days["px1"] == days["px0"]).all()
+
+    fig = chart.figure()
+    bars = {p.get_gid() for p in fig.findobj(Rectangle) if (p.get_gid() or "").startswith("span-")}
+    points = {c.get_gid() for c in fig.findobj(PathCollection) if (c.get_gid() or "").startswith("point-")}
+    assert bars == {f"span-{e}" for e in spans["event_id"]}
+    assert points == {f"point-{e}" for e in days["event_id"]}
+
+    spec = chart.altair().to_dict()
+    bar_layers = [l for l in plot_layers(spec) if mark_type(l) == "bar"]
+    assert len(bar_layers) == 1 and {"x", "x2"} <= set(bar_layers[0]["encoding"])
+    assert {v["event_id"] for v in values(spec, bar_layers[0])} == set(spans["event_id"])
+    point_ids = [{v["event_id"] for v in values(spec, l)} for l in plot_layers(spec) if mark_type(l) == "point"]
+    assert set(days["event_id"]) in point_ids
+
+
+def test_dates_are_drawn_on_their_utc_day(irs_spec, irs_chart):
+    """A 2025-04-07 event sits at the pixel the layout computed for Apr 7 (no timezone shift)."""
+    scene = vlc.vegalite_to_scenegraph(irs_spec, vl_version="5.20")
+
+    def marks(node):
+        if isinstance(node, dict):
+            if node.get("marktype"):
+                yield node
+            for child in node.get("items", []) if isinstance(node.get("items"), list) else []:
+                yield from marks(child)
+            if "root" in node:
+                yield from marks(node["root"])
+
+    symbols = [m for m in marks(scene.get("scenegraph", scene)) if m["marktype"] == "symbol" and "concat_0" in (m.get("name") or "")]
+    xs = sorted(round(i["x"], 1) for i in max(symbols, key=lambda m: len(m["items"]))["items"])
+    points = irs_chart.data[irs_chart.data["mark"] == "point"]
+    assert xs == pytest.approx(sorted(points["px0"]), abs=0.3)
+
+
+def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
+    chart = timeline_chart(loaded(IRS))
+    d = chart.data
+    undated = d[d["undated"]]
+    assert len(undated)
+    assert (undated["mark"] == "list").all() and undated["lane"].isna().all() and undated["px0"].isna().all()
+    for layer in plot_layers(irs_spec):
+        rows = values(irs_spec, layer)
+        assert not {r.get("event_id") for r in rows} & set(undated["event_id"])
+        assert not {r.get("text") for r in rows} & set(undated["title"])
+    below = [r.get("text") for l in below_layers(irs_spec) for r in values(irs_spec, l)]
+    assert "Date not found" in below
+    for _, r in undated.iterrows():
+        assert r["title"] in below and r["date_text"] in below  # with its window years
+
+    fig = chart.figure()
+    renderer = drawn(fig)
+    axis_bottom = min(t.get_window_extent(renderer).y0 for t in fig.axes[1].get_xticklabels() if t.get_text())
+    texts = {t.get_text(): t for t in visible_texts(fig)}
+    for title in ["Date not found", *undated["title"]]:
+        assert texts[title].get_window_extent(renderer).y1 < axis_bottom  # below the axis (y up)
+
+
+def test_chart_fields_are_generated_from_the_data(irs_chart):
+    inc = loaded(IRS)
+    tl = inc.timeline
+    c = irs_chart
+    assert c.slug == "timeline" and c.width == 600 and c.theme.name == "light"
+    assert c.title == inc.meta["timeline_title"]
+    assert c.credit == inc.meta["credit"]
+    assert c.source_ids == tuple(dict.fromkeys(s for lst in tl["source_list"] for s in lst))
+    assert c.sources == source_line(inc, c.source_ids)
+    dated = tl[~tl["undated"]]
+    assert c.subtitle.startswith(f"{len(dated)} events from {c.data['date_text'].iloc[0]}")
+    assert f"{len(dated)} dated events" in c.alt_text
+    for _, ev in tl[tl["highlight"]].iterrows():
+        assert f"{ev['title']} ({format_date(ev['start'], ev['end'], str(ev['date_precision']))})" in c.alt_text
+    assert json.loads(json.dumps(c.options)) == c.options
+    assert set(c.options) == {"start", "end", "categories", "annotate", "as_of"}
+    assert timeline_chart(inc, credit="Someone").credit == "Someone"
+
+
+def test_legend_names_categories_humanised_in_enum_colours(irs_spec, irs_chart):
+    enum = list(loaded(IRS).timeline["category"].cat.categories)
+    colors = irs_chart.theme.category_colors(enum)
+    below = {r.get("text"): r for l in below_layers(irs_spec) for r in values(irs_spec, l)}
+    assert "Data transfer" in below and "Key moment" in below
+    points = next(l for l in plot_layers(irs_spec) if mark_type(l) == "point" and "shape" in l["encoding"])
+    assert points["encoding"]["color"]["scale"] == {"domain": enum, "range": [colors[c] for c in enum]}
+
+
+# ----------------------------------------------------------------------------- layout
+
+@pytest.mark.parametrize("width", [600, 320])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_text_overlaps_in_matplotlib(width, theme):
+    chart = timeline_chart(loaded(IRS), theme=theme, width=width)
+    fig = chart.figure()
+    assert fig.get_figwidth() * 100 == pytest.approx(width)
+    renderer = drawn(fig)
+    W, H = fig.bbox.width, fig.bbox.height
+    boxes = [(t.get_text(), *(lambda b: (b.x0, b.x1, b.y0, b.y1))(t.get_window_extent(renderer))) for t in visible_texts(fig)]
+    assert len(boxes) > 30
+    assert overlapping(boxes) == []
+    for text, x0, x1, y0, y1 in boxes:
+        assert x0 >= -0.5 and x1 <= W + 0.5 and y0 >= -0.5 and y1 <= H + 0.5, text
+
+
+@pytest.mark.parametrize("folder,width", [(IRS, 600), (IRS, 320), (IRS, 800), (SYNTHETIC, 600), (SYNTHETIC, 320)])
+def test_python_lane_layout_never_collides(folder, width):
+    chart = timeline_chart(loaded(folder), width=width)
+    meta = chart.data.attrs["timeline"]
+    boxes = label_boxes(chart)
+    assert overlapping(boxes, tol=0) == []
+    for what, x0, x1, y0, y1 in boxes:
+        assert -RING <= x0 and x1 <= meta["plot_width"] + RING, what
+        assert STRIP <= y0 and y1 <= meta["plot_height"], what
+
+
+def test_phone_width_numbers_the_marks_and_keys_every_title():
+    wide, phone = timeline_chart(loaded(IRS), width=600), timeline_chart(loaded(IRS), width=320)
+    dated = phone.data[phone.data["mark"] != "list"]
+    assert not wide.data.attrs["timeline"]["compact"] and phone.data.attrs["timeline"]["compact"]
+    assert list(dated["label"]) == [str(n) for n in range(1, len(dated) + 1)]
+    texts = [t.get_text() for t in visible_texts(phone.figure())]
+    key = " ".join(texts)
+    for _, r in dated.iterrows():
+        assert r["title"] in key or all(w in key for w in r["title"].split())
+        assert r["date_text"] in texts
+
+
+def test_height_grows_with_lanes():
+    few = timeline_chart(loaded(IRS), categories=["agreement"])
+    many = timeline_chart(loaded(IRS))
+    assert many.data["lane"].max() > few.data["lane"].max()
+    assert many.figure().get_figheight() > few.figure().get_figheight()
+
+
+# ----------------------------------------------------------------------------- options
+
+def test_a_2025_window_shows_only_events_overlapping_2025():
+    tl = loaded(IRS).timeline
+    chart = timeline_chart(loaded(IRS), start="2025-01-01", end="2025-12-31")
+    first, last = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")
+    expected = tl[(tl["start"] <= last) & (tl["end"] >= first)]
+    assert list(chart.data["event_id"]) == list(expected["event_id"])
+    assert len(expected) < len(tl)
+    ms0, ms1 = chart.data.attrs["timeline"]["domain_ms"]
+    assert (pd.Timestamp(ms0, unit="ms"), pd.Timestamp(ms1, unit="ms")) == (first, last + pd.Timedelta(days=1))
+    assert chart.options["start"] == "2025-01-01" and chart.options["end"] == "2025-12-31"
+    assert "January 1, 2025 to December 31, 2025" in chart.notes
+
+
+def test_categories_filter_and_unknown_category():
+    chart = timeline_chart(loaded(IRS), categories=["court_ruling", "appeal"])
+    assert set(chart.data["category"]) == {"court_ruling", "appeal"}
+    assert chart.options["categories"] == ["court_ruling", "appeal"]
+    with pytest.raises(ValueError) as err:
+        timeline_chart(loaded(IRS), categories=["court_ruling", "hearing"])
+    assert "hearing" in str(err.value)
+    for allowed in loaded(IRS).timeline["category"].cat.categories:
+        assert allowed in str(err.value)
+
+
+def test_annotate_false_draws_no_event_labels_but_keeps_tooltips():
+    chart = timeline_chart(loaded(IRS), annotate=False)
+    assert (chart.data["label"] == "").all()
+    fig = chart.figure()
+    assert not [t for t in visible_texts(fig) if (t.get_gid() or "").startswith(("label-", "date-"))]
+    spec = chart.altair().to_dict()
+    texts = {r.get("text") for l in plot_layers(spec) for r in values(spec, l)}
+    assert not texts & set(chart.data["title"])
+    events = [l for l in plot_layers(spec) if mark_type(l) == "bar" or "shape" in l["encoding"]]
+    assert len(events) == 2 and all("tooltip" in l["encoding"] for l in events)
+
+
+def test_as_of_marker_comes_from_the_latest_source_date(incident):
+    sources = read_rows(incident / "sources.csv")
+    dated = [s for s in sources if s["published_precision"] in ("day", "month", "year")]
+    latest = max(dated, key=lambda s: window(s["published"], s["published_precision"])[1])
+    chart = timeline_chart(incident)
+    assert chart.options["as_of"] == latest["published"]
+
+    later = (window(latest["published"], latest["published_precision"])[1] + timedelta(days=40)).isoformat()
+    edit_cell(incident, "sources.csv", "source_id", latest["source_id"], "published", later)
+    edit_cell(incident, "sources.csv", "source_id", latest["source_id"], "published_precision", "day")
+    moved = timeline_chart(incident)
+    assert moved.options["as_of"] == later
+    meta = moved.data.attrs["timeline"]["as_of"]
+    assert pd.Timestamp(meta["ms"], unit="ms") == pd.Timestamp(later) + pd.Timedelta(days=1)  # the end of that day
+    assert meta["px"] > chart.data.attrs["timeline"]["as_of"]["px"] - 1
+    label = f"As of {format_date(later, later, 'day')}"
+    fig = moved.figure()
+    assert label in [t.get_text() for t in visible_texts(fig)]
+    assert [c for c in fig.findobj(LineCollection) if c.get_gid() == "as-of"]
+    spec = moved.altair().to_dict()
+    rules = [l for l in plot_layers(spec) if mark_type(l) == "rule" and l["mark"].get("strokeDash")]
+    assert {r["t"] for r in values(spec, rules[0])} == {meta["ms"]}
+    assert label in {r.get("text") for l in plot_layers(spec) for r in values(spec, l)}
+
+
+def test_as_of_falls_back_to_the_latest_event_without_source_dates(synthetic):
+    for row in read_rows(synthetic / "sources.csv"):
+        edit_cell(synthetic, "sources.csv", "source_id", row["source_id"], "published", "")
+        edit_cell(synthetic, "sources.csv", "source_id", row["source_id"], "published_precision", "unknown")
+    tl = load_incident(synthetic).timeline
+    latest = tl[~tl["undated"]].sort_values("end").iloc[-1]
+    chart = timeline_chart(synthetic)
+    expected = format_date(latest["start"], latest["end"], str(latest["date_precision"]))
+    assert chart.data.attrs["timeline"]["as_of"]["text"] == f"As of {expected}"
+    assert "latest event" in chart.notes
+
+
+def test_as_of_argument_overrides_the_data():
+    chart = timeline_chart(loaded(SYNTHETIC), as_of=date(2024, 4, 1))
+    assert chart.options["as_of"] == "2024-04-01"
+    assert chart.data.attrs["timeline"]["as_of"]["text"] == "As of April 1, 2024"
+
+
+# ----------------------------------------------------------------------------- styling
+
+def test_key_moments_are_bigger_and_bolder_in_both_renderings(irs_spec, irs_chart):
+    d = irs_chart.data[irs_chart.data["mark"] != "list"]
+    keys, others = d[d["highlight"]], d[~d["highlight"]]
+    assert len(keys) and len(others)
+    fig = irs_chart.figure()
+    weight = {t.get_gid(): t.get_fontweight() for t in visible_texts(fig) if (t.get_gid() or "").startswith("label-")}
+    for e in keys["event_id"]:
+        assert weight[f"label-{e}"] in ("bold", 700)
+    for e in others["event_id"]:
+        assert weight[f"label-{e}"] in ("normal", 400)
+    gids = {a.get_gid() for a in fig.findobj(lambda a: bool(getattr(a, "get_gid", lambda: None)()))}
+    assert {f"ring-{e}" for e in keys["event_id"]} <= gids and not {f"ring-{e}" for e in others["event_id"]} & gids
+    size = {c.get_gid(): c.get_sizes()[0] for c in fig.findobj(PathCollection) if (c.get_gid() or "").startswith("point-")}
+    key_points, other_points = keys[keys["mark"] == "point"], others[others["mark"] == "point"]
+    assert min(size[f"point-{e}"] for e in key_points["event_id"]) > max(size[f"point-{e}"] for e in other_points["event_id"])
+
+    labels = next(l for l in plot_layers(irs_spec)
+                  if mark_type(l) == "text" and any(r.get("gid", "").startswith("label-") for r in values(irs_spec, l)))
+    weights = {r["event_id"]: r["weight"] for r in values(irs_spec, labels) if r["gid"].startswith("label-")}
+    assert {e for e, w in weights.items() if w == "bold"} == set(keys["event_id"])
+    rings = [l for l in plot_layers(irs_spec) if isinstance(l["mark"], dict) and l["mark"].get("stroke") == irs_chart.theme.accent]
+    assert {r["event_id"] for l in rings for r in values(irs_spec, l)} == set(keys["event_id"])
+
+
+# ----------------------------------------------------------------------------- altair
+
+def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_spec, irs_chart):
+    schema_file = Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json"
+    # the validator class directly: jsonschema.validate() first checks the schema itself with a
+    # format checker, which rejects altair's own '#/definitions/RowCol<boolean>' refs as URIs
+    jsonschema.Draft7Validator(json.loads(schema_file.read_text())).validate(irs_spec)
+    assert irs_spec["description"] == irs_chart.alt_text
+    assert irs_spec["config"]["background"] == irs_chart.theme.background
+    svg = vlc.vegalite_to_svg(irs_spec, vl_version="5.20")
+    for label in irs_chart.data["label"]:
+        for line in label.split("\n") if label else []:
+            assert html.escape(line, quote=False) in svg
+    for line in irs_chart.footer_lines:
+        assert html.escape(line.split()[-1], quote=False) in svg
+    phone = timeline_chart(loaded(IRS), width=320, theme="dark").altair().to_dict(validate=True)
+    phone_svg = vlc.vegalite_to_svg(phone, vl_version="5.20")
+    for title in irs_chart.data["title"]:
+        assert all(html.escape(w, quote=False) in phone_svg for w in title.split())
+
+
+def test_tooltips_carry_the_event_detail(irs_spec):
+    points = next(l for l in plot_layers(irs_spec) if mark_type(l) == "point" and "shape" in l["encoding"])
+    titles = [t["title"] for t in points["encoding"]["tooltip"]]
+    assert titles == ["Event", "Date", "Category", "What happened", "Who", "Sources", "Verification"]
+    row = values(irs_spec, points)[0]
+    assert row["outlets"] and row["verification_label"] and row["date_detail"]
+
+
+# ----------------------------------------------------------------------------- edits and determinism
+
+def test_editing_an_event_changes_data_labels_and_alt_text(incident):
+    ev = next(r for r in read_rows(incident / "events.csv") if r["date_precision"] == "day")
+    new_day = (date.fromisoformat(ev["date"]) + timedelta(days=3)).isoformat()
+    edit_cell(incident, "events.csv", "event_id", ev["event_id"], "date", new_day)
+    edit_cell(incident, "events.csv", "event_id", ev["event_id"], "title", "Renamed test event")
+    chart = timeline_chart(incident)
+    row = chart.data.set_index("event_id").loc[ev["event_id"]]
+    assert row["start"] == pd.Timestamp(new_day) and row["title"] == "Renamed test event"
+    assert row["label"].replace("\n", " ") == "Renamed test event"
+    assert f"Renamed test event ({format_date(new_day, new_day, 'day')})" in chart.alt_text
+    assert ev["title"] not in chart.alt_text
+    texts = [t.get_text() for t in visible_texts(chart.figure())]
+    assert "Renamed test event" in texts and ev["title"] not in texts
+
+
+def test_renderings_are_deterministic():
+    a, b = timeline_chart(SYNTHETIC), timeline_chart(loaded(SYNTHETIC))  # separately loaded
+    assert json.dumps(a.altair().to_dict(), sort_keys=True) == json.dumps(b.altair().to_dict(), sort_keys=True)
+    svg = svg_bytes(a.figure())  # saved outside any style context, as the exporter does
+    assert svg == svg_bytes(b.figure())
+    assert b"<text" in svg and html.escape(a.title, quote=False).encode() in svg  # text stays text
