@@ -23,8 +23,13 @@ validate: $(STAMP)
 
 reports: $(STAMP)
 	$(BIN)/taxfirewall validate $(INCIDENT)
+	$(BIN)/taxfirewall build
 	$(BIN)/taxfirewall summary --data $(INCIDENT) --out reports/data-summary.md
 	$(BIN)/taxfirewall export --data $(INCIDENT) --out reports/charts
+
+# Times the report build against a papermill + nbconvert loop (see benchmarks/bench_build.py).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
 
 # Browser tests drive Debian's Chromium (never a browser download of the test tool's own).
 browser-deps:

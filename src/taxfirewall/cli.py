@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .errors import DataError
-from .paths import DEFAULT_INCIDENT, REPORTS_DIR
+from .paths import DEFAULT_INCIDENT, MANIFEST, REPORTS_DIR
 
 
 def _cmd_validate(args) -> int:
@@ -52,6 +52,17 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _cmd_build(args) -> int:
+    from .build import build
+    from .manifest import ManifestError
+
+    try:
+        return build(args.manifest, args.out, jobs=args.jobs, only=args.only, force=args.force, timeout=args.timeout)
+    except ManifestError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxfirewall", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
     p.add_argument("--readme", default=str(DEFAULT_INCIDENT.parent / "README.md"), help="codebook file (default: %(default)s)")
     p.set_defaults(func=_cmd_codebook)
+
+    p = sub.add_parser("build", help="run the report notebooks in reports.toml and write the HTML reports")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="reports built at once (default: one per CPU)")
+    p.add_argument("--only", nargs="+", metavar="SLUG", help="build only these reports")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--manifest", default=str(MANIFEST), help="report list (default: %(default)s)")
+    p.add_argument("--out", default=str(REPORTS_DIR), help="output folder (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="per-report time limit unless reports.toml sets one (default: 600)")
+    p.set_defaults(func=_cmd_build)
     return parser
 
 

@@ -52,13 +52,6 @@ def svg_with_alt(svg: str, title: str, desc: str) -> str:
     return svg[: open_tag.start()] + new_tag + inner + svg[open_tag.end():]
 
 
-def render_static(chart, fmt: str, scale: int = 1) -> bytes:
-    """One matplotlib rendering of ``chart`` as svg, pdf or png (``scale`` 2 for retina)."""
-    # svg.fonttype and svg.hashsalt are read at save time: save inside the house style
-    with mpl_style(chart.theme):
-        return _save(chart, chart.figure(), fmt, scale)
-
-
 def render_statics(chart) -> dict[str, bytes]:
     """Every static rendering from one figure: {'svg', 'pdf', 'png', '@2x.png'} -> bytes."""
     with mpl_style(chart.theme):
