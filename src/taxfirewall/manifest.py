@@ -1,0 +1,209 @@
+"""``reports.toml``: which reports to build, and the checks that run before any kernel starts.
+
+Each ``[[report]]`` names a ``slug`` (the output file name), a ``notebook`` (relative to
+the manifest's folder), a ``title``, a one-line ``dek``, an optional ``timeout`` in seconds
+and a ``[report.parameters]`` table. Parameters are checked against the notebook's
+``parameters`` cell (see :mod:`taxfirewall.notebook`); an ``incident`` folder is resolved as
+the notebook resolves it, relative to the project root.
+
+Every problem is collected into one :class:`ManifestError`; nothing runs when there is one.
+Standard library only: this module is on the build's fast, unchanged path.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .notebook import NotebookContractError, Parameter, read_parameters, resolve_incident
+from .paths import DESCRIPTOR_NAME, ROOT
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+REPORT_KEYS = {"slug", "notebook", "title", "dek", "parameters", "timeout"}
+
+
+class ManifestError(Exception):
+    """Everything wrong with the manifest and the reports' parameters, listed together."""
+
+    def __init__(self, problems: list[str], manifest: str | Path = "reports.toml"):
+        self.problems = problems
+        lines = [f"{manifest}: {len(problems)} problem(s); nothing was run:"] + [f"  {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    notebook: Path          # absolute
+    notebook_label: str     # as written in the manifest, for messages and provenance
+    title: str
+    dek: str
+    parameters: dict = field(default_factory=dict)  # as given in the manifest
+    timeout: float | None = None
+
+    def outputs(self, out: Path) -> dict[str, Path]:
+        return {
+            "html": out / f"{self.slug}.html",
+            "executed": out / "_executed" / f"{self.slug}.ipynb",
+            "failed": out / "_failed" / f"{self.slug}.ipynb",
+            "thumb": out / "_thumbs" / f"{self.slug}.svg",
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked report: the parameters papermill will inject and what they resolve to."""
+
+    report: Report
+    parameters: dict        # given parameters, plus the report title when the notebook takes one
+    incident: Path | None   # resolved incident folder (given or the notebook's default)
+    theme: str
+
+
+@dataclass
+class Manifest:
+    path: Path
+    reports: list[Report]
+
+    def get(self, slug: str) -> Report | None:
+        return next((r for r in self.reports if r.slug == slug), None)
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read the manifest; raises :class:`ManifestError` for a missing file, bad TOML or a
+    report table of the wrong shape."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError([f"no such file: {path}"], path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError([f"not valid TOML: {exc}"], path) from None
+    problems: list[str] = []
+    entries = raw.get("report", [])
+    if not isinstance(entries, list) or not entries:
+        raise ManifestError(["expected one or more [[report]] tables"], path)
+    unknown_top = sorted(set(raw) - {"report"})
+    if unknown_top:
+        problems.append(f"unknown top-level key(s): {', '.join(unknown_top)} (expected only [[report]] tables)")
+    reports, seen = [], set()
+    for n, entry in enumerate(entries, start=1):
+        where = f"report #{n}" + (f" '{entry.get('slug')}'" if isinstance(entry.get("slug"), str) else "")
+        bad = False
+        for key in ("slug", "notebook", "title", "dek"):
+            if not isinstance(entry.get(key), str) or not entry.get(key).strip():
+                problems.append(f"{where}: '{key}' is missing or not a non-empty string")
+                bad = True
+        extra = sorted(set(entry) - REPORT_KEYS)
+        if extra:
+            problems.append(f"{where}: unknown key(s) {', '.join(extra)} (expected {', '.join(sorted(REPORT_KEYS))})")
+        params = entry.get("parameters", {})
+        if not isinstance(params, dict):
+            problems.append(f"{where}: 'parameters' must be a table")
+            bad = True
+        timeout = entry.get("timeout")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+            problems.append(f"{where}: 'timeout' must be a positive number of seconds")
+            bad = True
+        if bad:
+            continue
+        slug = entry["slug"]
+        if slug in seen:
+            problems.append(f"{where}: duplicate slug '{slug}'")
+        seen.add(slug)
+        nb = Path(entry["notebook"])
+        reports.append(
+            Report(
+                slug=slug,
+                notebook=(nb if nb.is_absolute() else path.parent / nb).resolve(),
+                notebook_label=entry["notebook"],
+                title=entry["title"].strip(),
+                dek=entry["dek"].strip(),
+                parameters=dict(params),
+                timeout=float(timeout) if timeout is not None else None,
+            )
+        )
+    if problems:
+        raise ManifestError(problems, path)
+    return Manifest(path=path, reports=reports)
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.resolve().relative_to(parent.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def check_reports(manifest: Manifest, out: str | Path, only: list[str] | None = None) -> list[Plan]:
+    """Check every report (``only`` is checked to name known slugs) and return their plans.
+
+    Checks: slugs, outputs inside ``out``, notebooks that exist and have one parameters
+    cell, unknown parameter names, values of the wrong type (vs the annotation or the
+    default's type) or outside a documented choice, incident folders that do not exist.
+    Raises :class:`ManifestError` listing every problem.
+    """
+    out = Path(out)
+    problems: list[str] = []
+    known = {r.slug for r in manifest.reports}
+    for slug in only or []:
+        if slug not in known:
+            problems.append(f"--only {slug}: no such report (known: {', '.join(sorted(known))})")
+    selected = list(manifest.reports)
+    declared_cache: dict[Path, dict[str, Parameter] | str] = {}
+    plans = []
+    for report in selected:
+        where = f"report '{report.slug}'"
+        if not SLUG.fullmatch(report.slug):
+            problems.append(f"{where}: slug must match [a-z0-9][a-z0-9-]* (lower-case letters, digits, '-')")
+            continue
+        escaped = [p for p in report.outputs(out).values() if not _inside(p, out)]
+        if escaped:
+            problems.append(f"{where}: output {escaped[0]} would land outside the out folder {out}")
+            continue
+        if report.notebook not in declared_cache:
+            if not report.notebook.is_file():
+                declared_cache[report.notebook] = f"notebook {report.notebook_label} does not exist"
+            else:
+                try:
+                    declared_cache[report.notebook] = read_parameters(report.notebook)
+                except (NotebookContractError, ValueError, OSError) as exc:
+                    declared_cache[report.notebook] = f"notebook {report.notebook_label}: {exc}"
+        declared = declared_cache[report.notebook]
+        if isinstance(declared, str):
+            problems.append(f"{where}: {declared}")
+            continue
+        bad = False
+        for name, value in report.parameters.items():
+            if name not in declared:
+                problems.append(
+                    f"{where}: unknown parameter '{name}' ({report.notebook_label} declares: {', '.join(declared)})"
+                )
+                bad = True
+                continue
+            expected = declared[name].check(value)
+            if expected:
+                problems.append(f"{where}: parameter '{name}' = {value!r} should be {expected}")
+                bad = True
+        params = dict(report.parameters)
+        if "title" in declared and "title" not in params:
+            params["title"] = report.title
+        incident = None
+        if "incident" in declared:
+            value = params.get("incident", declared["incident"].default)
+            if isinstance(value, str):
+                incident = resolve_incident(value)
+                if not (incident / DESCRIPTOR_NAME).is_file():
+                    what = "does not exist" if not incident.exists() else f"has no {DESCRIPTOR_NAME}"
+                    problems.append(f"{where}: incident folder '{value}' {what} (resolved to {incident}; "
+                                    f"relative paths are from the project root {ROOT})")
+                    bad = True
+        theme = params.get("theme", declared["theme"].default if "theme" in declared else "light")
+        if not bad:
+            plans.append(Plan(report=report, parameters=params, incident=incident, theme=str(theme)))
+    if problems:
+        raise ManifestError(problems, manifest.path)
+    return plans

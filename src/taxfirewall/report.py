@@ -1,0 +1,310 @@
+"""Turn an executed notebook into a report page, and the reports into an index page.
+
+The page is nbconvert's HTMLExporter with the ``report`` template (templates/report/): code
+hidden, no prompts, no JupyterLab stylesheet, no require.js, no MathJax, nothing from a CDN.
+A Vega-Lite output becomes a ``<figure>`` holding the spec as JSON and its alt text; one
+loader draws every chart with the vendored vega runtime (:mod:`taxfirewall.vendor`), either
+shared by all reports (``_static/<bundle_name()>``, the default) or inlined into each page.
+
+Everything on the page is a function of the notebook's outputs and the dataset: element ids
+come from cell and output positions, the footer names the dataset's sha256 and the package
+version, never a time.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from . import __version__
+from .notebook import VEGALITE_MIME
+from .paths import TEMPLATES_DIR
+
+REPORT_TEMPLATE = "report"
+HIDE_TAG = "report-hide"        # cells for the notebook reader only (titles, intros)
+INLINE_MARKER = "<script>/*tf:inline-runtime*/</script>"
+DATA_PRIORITY = [
+    VEGALITE_MIME,
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Where pages get the vega runtime: a shared file (``src`` relative to the page) or
+    inlined (``src`` None)."""
+
+    src: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.src is not None
+
+
+def shared_runtime(out: Path) -> Runtime:
+    """Write ``out/_static/<bundle_name()>`` if it is missing; pages refer to it relatively."""
+    from .output import write_atomic
+    from .vendor import bundle_name, vega_bundle
+
+    name = bundle_name()
+    path = out / "_static" / name
+    if not path.is_file():
+        write_atomic(path, vega_bundle())
+    return Runtime(src=f"_static/{name}")
+
+
+# --------------------------------------------------------------------------- chart outputs
+
+def script_json(value) -> str:
+    """JSON safe inside <script type="application/json">: '</' and '<!--' cannot end or
+    confuse the element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+
+
+def chart_alt(spec: dict) -> str:
+    """The chart's alt text: its description, else its title, else a generic label."""
+    if spec.get("description"):
+        return str(spec["description"])
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    return f"Chart: {title}" if title else "Chart (no description given)"
+
+
+_INDENT = re.compile(r"\n[ \t]+")
+_PANDAS_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
+
+
+def prepare(nb):
+    """A copy of ``nb`` ready for the template: reader-hidden cells dropped, each Vega-Lite
+    output annotated with a deterministic id, its alt text and its escaped spec, pandas
+    tables without their notebook styles and pretty-printing indentation."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if HIDE_TAG not in c.get("metadata", {}).get("tags", [])]
+    tables = 0
+    for ci, cell in enumerate(nb.cells):
+        for oi, output in enumerate(cell.get("outputs", [])):
+            data = output.get("data", {})
+            html = data.get("text/html")
+            if isinstance(html, list):
+                html = "".join(html)
+            if isinstance(html, str) and 'class="dataframe"' in html:
+                # the page's CSS styles tables; pandas' notebook <style scoped> and border="1"
+                # are not valid HTML in a page body
+                html = _PANDAS_STYLE.sub("", html).replace('<table border="1" class="dataframe">', '<table class="dataframe">')
+                data["text/html"] = _INDENT.sub("\n", html).replace("<th></th>", "<td></td>")
+                tables += 1  # each table is a scroll region, reachable by keyboard, with its own name
+                output.setdefault("metadata", {})["tf_table"] = f"Data table {tables}"
+            spec = data.get(VEGALITE_MIME)
+            if isinstance(spec, dict):
+                output.setdefault("metadata", {})["tf_chart"] = {
+                    "id": f"chart-{ci}-{oi}",
+                    "alt": chart_alt(spec),
+                    "spec_json": script_json(spec),
+                }
+    return nb
+
+
+def chart_specs(nb) -> list[dict]:
+    """Every Vega-Lite spec in the notebook's outputs, in order."""
+    return [
+        o["data"][VEGALITE_MIME]
+        for c in nb.get("cells", [])
+        for o in c.get("outputs", [])
+        if isinstance(o.get("data", {}).get(VEGALITE_MIME), dict)
+    ]
+
+
+# --------------------------------------------------------------------------- the page
+
+_local = threading.local()
+
+
+def _exporter():
+    """One exporter per thread (reports are rendered in parallel)."""
+    if getattr(_local, "exporter", None) is None:
+        from nbconvert.exporters import HTMLExporter, TemplateExporter
+        from traitlets.config import Config
+
+        class ReportExporter(HTMLExporter):
+            """HTMLExporter without its BeautifulSoup pass (our template sets alt text and
+            needs no JupyterLab focus attributes; the pass costs time and rewrites markup)."""
+
+            def from_notebook_node(self, nb, resources=None, **kw):
+                from nbconvert.filters.highlight import Highlight2HTML
+                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+                langinfo = nb.metadata.get("language_info", {})
+                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+                self.register_filter(
+                    "highlight_code",
+                    self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)),
+                )
+                resources = self._init_resources(resources)
+                self.register_filter(
+                    "filter_data_type",
+                    WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+                )
+                return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+        c = Config()
+        c.NbConvertBase.display_data_priority = DATA_PRIORITY
+        c.TemplateExporter.exclude_input = True
+        c.TemplateExporter.exclude_input_prompt = True
+        c.TemplateExporter.exclude_output_prompt = True
+        _local.exporter = ReportExporter(
+            config=c, template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)]
+        )
+    return _local.exporter
+
+
+def _colours(theme: str) -> dict[str, str]:
+    from .theme import get_theme
+
+    t = get_theme(theme)
+    return {
+        "bg": t.background,
+        "text": t.text,
+        "muted": t.muted,
+        "grid": t.grid,
+        "link": t.ink,
+        "accent": t.accent,
+        "panel": t.grid + "55",
+    }
+
+
+def _parameters_line(parameters: dict) -> str:
+    shown = {k: v for k, v in parameters.items() if k != "title"}
+    return ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(shown.items()))
+
+
+def render(nb, *, title: str, dek: str, incident, theme: str, notebook: str, parameters: dict,
+           runtime: Runtime, inline_js: str | None = None) -> str:
+    """The report page for an executed notebook (a NotebookNode) of ``incident`` (an
+    Incident, or None for a notebook that reads no dataset)."""
+    from . import story
+    from .vendor import EMBED_OPTIONS
+
+    prepared = prepare(nb)
+    has_charts = any(
+        "tf_chart" in o.get("metadata", {}) for c in prepared.cells for o in c.get("outputs", [])
+    )
+    body_has_corrections = any(
+        'data-tf-section="corrections"' in str(o.get("data", {}).get("text/html", ""))
+        for c in prepared.cells
+        for o in c.get("outputs", [])
+    )
+    tf = {
+        "title": title,
+        "dek": dek,
+        "theme": theme,
+        "colours": _colours(theme),
+        "version": __version__,
+        "notebook": notebook,
+        "parameters": _parameters_line(parameters),
+        "kicker": "", "credit": "", "as_of": "", "dataset": "", "fingerprint": "",
+        "sources_html": "", "methodology_html": "", "corrections_html": "",
+        "has_charts": has_charts,
+        "embed_options": script_json(EMBED_OPTIONS),
+        "runtime_src": runtime.src,
+    }
+    if incident is not None:  # a notebook about no dataset gets no dataset back matter
+        tf.update(
+            kicker=story.title(incident),
+            credit=story.credit(incident),
+            as_of=story.as_of(incident, parameters.get("as_of")),
+            dataset=incident.folder.name,
+            fingerprint=incident.fingerprint,
+            sources_html=story.sources_html(incident),
+            methodology_html=story.methodology_html(incident),
+            corrections_html="" if body_has_corrections else story.corrections_html(incident),
+        )
+    html, _ = _exporter().from_notebook_node(prepared, resources={"tf": tf})
+    if has_charts and not runtime.shared:
+        if inline_js is None:
+            from .vendor import vega_bundle
+
+            inline_js = vega_bundle()
+        html = html.replace(INLINE_MARKER, "<script>" + inline_js.replace("</script", "<\\/script") + "</script>", 1)
+    return html
+
+
+# --------------------------------------------------------------------------- thumbnails
+
+def thumbnail_key(nb) -> str | None:
+    """Identity of the thumbnail :func:`thumbnail_svg` would draw (its spec's sha256)."""
+    specs = chart_specs(nb)
+    if not specs:
+        return None
+    return hashlib.sha256(json.dumps(specs[0], sort_keys=True).encode()).hexdigest()
+
+
+def thumbnail_svg(nb) -> str | None:
+    """A static SVG of the notebook's first chart (vl-convert, deterministic), or None."""
+    specs = chart_specs(nb)
+    if not specs:
+        return None
+    import vl_convert
+
+    spec = specs[0]
+    m = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
+    version = f"{m.group(1)}.{m.group(2)}" if m else None
+    try:
+        return vl_convert.vegalite_to_svg(spec, vl_version=version) if version else vl_convert.vegalite_to_svg(spec)
+    except Exception:  # a thumbnail is decoration: a card stands in
+        return None
+
+
+def card_svg(title: str, theme: str = "light") -> str:
+    """A plain generated card for a report without a chart thumbnail."""
+    c = _colours(theme)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 180" role="presentation">'
+        f'<rect width="320" height="180" fill="{c["bg"]}"/>'
+        f'<rect x="16" y="120" width="180" height="8" fill="{c["grid"]}"/>'
+        f'<rect x="16" y="136" width="120" height="8" fill="{c["grid"]}"/>'
+        f'<text x="16" y="48" font-family="sans-serif" font-size="18" font-weight="700" fill="{c["text"]}">'
+        f"{escape(title[:28])}</text></svg>"
+    )
+
+
+# --------------------------------------------------------------------------- the index
+
+STATUS_TEXT = {
+    "current": "up to date",
+    "stale": "out of date: last build failed, showing the previous version",
+    "outdated": "out of date: inputs changed since it was built",
+    "failed": "failed: no version built yet",
+    "missing": "not built yet",
+}
+
+
+def render_index(entries: list[dict], *, title: str, version: str) -> str:
+    """The index page. ``entries``: dicts with slug, title, dek, status, href, thumb (a
+    relative path) or card (inline SVG)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(TEMPLATES_DIR), str(TEMPLATES_DIR / REPORT_TEMPLATE)]),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+    )
+    for e in entries:
+        e.setdefault("status_text", STATUS_TEXT.get(e["status"], e["status"]))
+    return env.get_template("index.html.j2").render(
+        entries=entries, title=title, version=version, colours=_colours("light")
+    )

@@ -1,0 +1,485 @@
+"""Reader-facing words and tables built from an incident: every number in them is read from
+the dataset and written by :mod:`taxfirewall.formatting`, never typed.
+
+Plain-text functions (:func:`narrative`, :func:`key_events`, :func:`verification_summary`)
+return unescaped strings; every ``*_html`` function escapes all dataset text with
+:func:`html.escape` and links a source only when its address starts with http:// or https://.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from . import dates
+from .data import Incident
+from .formatting import EN_DASH, format_date, format_number, format_range, format_share, format_value
+
+# How a verification status reads, and how the story groups them.
+VERIFICATION_LABELS = {
+    "court_record": "court record",
+    "official_report": "official report",
+    "named_source": "named source",
+    "anonymous_sources": "anonymous sources",
+    "outlet_calculation": "outlet's own calculation",
+    "model_estimate": "model estimate",
+    "not_independently_verified": "not independently verified",
+    "not_found": "not found (no corroborating source)",
+}
+CONFIRMED = ("court_record",)
+ON_RECORD = ("official_report", "named_source")
+ESTIMATED = ("outlet_calculation", "model_estimate")
+UNVERIFIED = ("anonymous_sources", "not_independently_verified", "not_found")
+TIERS = (
+    ("confirmed", "Confirmed in court records", CONFIRMED),
+    ("on-record", "From official reports or named sources", ON_RECORD),
+    ("estimated", "Estimates (an outlet's or a model's arithmetic)", ESTIMATED),
+    ("unverified", "Not verified (anonymous sources, not independently verified, or not found)", UNVERIFIED),
+)
+
+
+def _present(x) -> bool:
+    return x is not None and not pd.isna(x)
+
+
+def _text(x) -> str:
+    return "" if not _present(x) else str(x)
+
+
+def verification_label(status) -> str:
+    status = _text(status)
+    return VERIFICATION_LABELS.get(status, status.replace("_", " "))
+
+
+def _tier(status) -> str:
+    status = _text(status)
+    for key, _, members in TIERS:
+        if status in members:
+            return key
+    return "unverified"
+
+
+def _count(n) -> str:
+    return format_number(int(n))
+
+
+def _n(n, singular: str, plural: str) -> str:
+    """'1 event', '3 events', formatted from the count."""
+    return f"{_count(n)} {singular if int(n) == 1 else plural}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _digits(n, unit=None) -> str:
+    """Every digit of a bound, with separators: '1,275,000', '$96,650,000,000'."""
+    prefix = "$" if unit in ("usd", "usd_per_person") else ""
+    return f"{prefix}{int(n):,}"
+
+
+# --------------------------------------------------------------------------- titles and dates
+
+def title(incident: Incident, title: str | None = None) -> str:
+    """The report title: the one given, else the dataset's short title, else its title."""
+    return title or str(incident.meta.get("short_title") or incident.title)
+
+
+def credit(incident: Incident) -> str:
+    return str(incident.meta.get("credit") or "")
+
+
+def latest_date(incident: Incident) -> tuple[str, str] | None:
+    """The latest date the dataset mentions (dated events, source publication, figures'
+    as-of dates) as (ISO text at its precision, precision)."""
+    best = None
+    candidates = []
+    for _, r in incident.timeline[~incident.timeline["undated"]].iterrows():
+        candidates.append((str(r["date"]), str(r["date_precision"])))
+    for col, table in (("published", incident.sources), ("as_of", incident.figures)):
+        for text in table[col].dropna():
+            precision = dates.precision_of(str(text))
+            if precision:
+                candidates.append((str(text), precision))
+    finer = {"year": 0, "month": 1, "day": 2}
+    for text, precision in candidates:
+        try:
+            start, _ = dates.window(text, precision)
+        except ValueError:
+            continue
+        key = (start, finer[precision])  # latest start; the most precise on a tie
+        if best is None or key > best[0]:
+            best = (key, text, precision)
+    return None if best is None else (best[1], best[2])
+
+
+def as_of(incident: Incident, as_of: str | None = None) -> str:
+    """'June 8, 2026': the date the data is current to, as given or from the data."""
+    if as_of:
+        precision = dates.precision_of(str(as_of))
+        if precision is None:
+            raise ValueError(f"as_of '{as_of}' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
+        start, end = dates.window(str(as_of), precision)
+        return format_date(start, end, precision)
+    latest = latest_date(incident)
+    if latest is None:
+        return "an unknown date"
+    start, end = dates.window(*latest)
+    return format_date(start, end, latest[1])
+
+
+# --------------------------------------------------------------------------- narrative
+
+def _stage_sentence(row) -> str:
+    label = _text(row["label"])
+    if row["is_range"]:
+        value = (
+            f"no exact count has been published; the best-supported range is "
+            f"{format_range(row['low'], row['high'], row['unit'])}"
+        )
+    else:
+        value = format_value(row["value"], row["low"], row["high"], row["unit"])
+    share = ""
+    if _present(row.get("share_low")) and _present(row.get("share_label")):
+        pct = format_share(row["share_of_previous"], row["share_low"], row["share_high"])
+        if pct:
+            share = f", {pct} of {row['share_label']}"
+    return f"{label}: {value}{share} ({verification_label(row['verification'])})."
+
+
+def _spread_sentence(row) -> str:
+    n = int(row["n_reported"])
+    if n < 2:
+        return ""
+    lo, hi = row["reported_min"], row["reported_max"]
+    points = sum(1 for v in row.get("reported", []) or [] if _present(v.get("value")))
+    if points == n and _present(lo) and _present(hi) and lo != hi:
+        return (
+            f"The {_count(n)} reported values run from {format_number(lo, row['unit'])} "
+            f"to {format_number(hi, row['unit'])}."
+        )
+    return f"{_count(n)} values were reported for it."
+
+
+def funnel_sentences(incident: Incident) -> list[str]:
+    """One sentence per funnel stage: its preferred value and its share of the stage before."""
+    out = []
+    for _, row in incident.funnel.iterrows():
+        spread = _spread_sentence(row)
+        out.append(_stage_sentence(row) + (f" {spread}" if spread else ""))
+    return out
+
+
+def key_events(incident: Incident, start=None, end=None, categories=None) -> list[str]:
+    """'April 7, 2025: IRS–DHS agreement signed' for each highlighted event."""
+    tl = _events(incident, start, end, categories)
+    return [
+        f"{_event_date(r)}: {_text(r['title'])}"
+        for _, r in tl[tl["highlight"].astype(bool) & ~tl["undated"]].iterrows()
+    ]
+
+
+def _event_date(r) -> str:
+    return format_date(r["start"], r["end"], str(r["date_precision"]))
+
+
+def _events(incident: Incident, start=None, end=None, categories=None) -> pd.DataFrame:
+    """Timeline events overlapping [start, end] (ISO dates, either may be None) in the
+    given categories (None for all)."""
+    tl = incident.timeline
+    keep = pd.Series(True, index=tl.index)
+    if start:
+        keep &= tl["end"] >= pd.Timestamp(dates.window(str(start), dates.precision_of(str(start)) or "day")[0])
+    if end:
+        keep &= tl["start"] <= pd.Timestamp(dates.window(str(end), dates.precision_of(str(end)) or "day")[1])
+    if categories:
+        keep &= tl["category"].astype(str).isin([str(c) for c in categories])
+    return tl[keep]
+
+
+def verification_summary(incident: Incident) -> list[str]:
+    """What is confirmed (court records) and what is not (anonymous, not found), for the
+    preferred figures, all reported values and the events."""
+    pref = incident.preferred
+    out = []
+    for key, heading, members in TIERS:
+        labels = [_text(r["label"]) for _, r in pref.iterrows() if _text(r["verification"]) in members]
+        if labels:
+            out.append(f"{heading}: {_join(labels)}.")
+    rv = incident.reported_values["verification"].astype(str)
+
+    def n_of(statuses) -> int:
+        return int(rv.isin(statuses).sum())
+
+    confirmed, estimated = n_of(CONFIRMED), n_of(ESTIMATED)
+    out.append(
+        f"Of all {_n(len(rv), 'reported value', 'reported values')} collected, {_count(confirmed)} "
+        f"{'comes' if confirmed == 1 else 'come'} from court records and {_count(n_of(ON_RECORD))} from "
+        f"official reports or named sources; {_count(estimated)} {'is an estimate' if estimated == 1 else 'are estimates'}. "
+        f"Unverified: {_count(n_of(['anonymous_sources']))} from anonymous sources, "
+        f"{_count(n_of(['not_independently_verified']))} not independently verified and "
+        f"{_count(n_of(['not_found']))} not found in any public source."
+    )
+    tl = incident.timeline
+    ev = tl["verification"].astype(str)
+    anon = tl[ev == "anonymous_sources"]
+    missing = tl[ev == "not_found"]
+    in_court = int(ev.isin(CONFIRMED).sum())
+    sentence = (
+        f"Of the {_n(len(tl), 'event', 'events')} on the timeline, {_count(in_court)} "
+        f"{'is' if in_court == 1 else 'are'} documented in court records and "
+        f"{_count(len(anon))} {'rests' if len(anon) == 1 else 'rest'} on anonymous sources"
+    )
+    if len(anon):
+        sentence += f" ({_join([_text(t) for t in anon['title']])})"
+    out.append(sentence + ".")
+    if len(missing):
+        out.append(
+            f"Not found: {_n(len(missing), 'claim', 'claims')} could not be corroborated by any public source "
+            f"and {'is' if len(missing) == 1 else 'are'} not stated as fact: {_join([_text(t) for t in missing['title']])}."
+        )
+    return out
+
+
+def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]:
+    """The story's paragraphs, plain text (escape before putting them in HTML): what the
+    data covers, each funnel stage with its share of the one before, the context figures,
+    the timeline's span. :func:`verification_summary` says what is confirmed."""
+    pref = incident.preferred
+    n_sources = len(incident.sources)
+    paras = [
+        f"This report draws on {_count(len(incident.figures))} reported values for "
+        f"{_count(len(pref))} figures from {_count(n_sources)} sources, current to "
+        f"{as_of(incident, as_of_date)}. Where sources disagree every value is kept, and one is "
+        f"preferred for a stated reason: the table of figures gives each reason."
+    ]
+    funnel = incident.funnel
+    if len(funnel):
+        lead = f"The funnel has {_n(len(funnel), 'stage', 'stages')}, widest first."
+        paras.append(" ".join([lead, *funnel_sentences(incident)]))
+    context = incident.context
+    if len(context):
+        items = [
+            f"{_text(r['label'])}: {format_value(r['value'], r['low'], r['high'], r['unit'])} "
+            f"({verification_label(r['verification'])})."
+            for _, r in context.iterrows()
+        ]
+        paras.append(" ".join(["Other figures give context and are never added into the funnel.", *items]))
+    tl = incident.timeline
+    dated = tl[~tl["undated"]]
+    if len(tl):
+        sentence = f"The timeline has {_n(len(tl), 'event', 'events')}"
+        if len(dated):
+            a, b = dated.iloc[0], dated.iloc[-1]
+            sentence += f", from {_event_date(a)} to {_event_date(b)}"
+        vague = int(dated["date_precision"].astype(str).isin(["month", "year"]).sum())
+        sentence += f". {_count(vague)} {'is' if vague == 1 else 'are'} dated only to the month or year"
+        sentence += f" and {_count(int(tl['undated'].sum()))} could not be dated."
+        paras.append(sentence)
+    n_corr = len(incident.corrections)
+    paras.append(
+        f"Corrections logged since publication: {_count(n_corr)}; the log is at the end." if n_corr else
+        "No corrections have been logged since publication."
+    )
+    return paras
+
+
+# --------------------------------------------------------------------------- HTML pieces
+
+def _p(text: str) -> str:
+    return f"<p>{escape(text)}</p>"
+
+
+def heading_html(text: str, level: int = 2) -> str:
+    level = min(max(int(level), 1), 6)
+    return f"<h{level}>{escape(str(text))}</h{level}>"
+
+
+def narrative_html(incident: Incident, *, as_of_date: str | None = None) -> str:
+    """The narrative as escaped HTML, with the key moments as a list after the timeline paragraph."""
+    paras = narrative(incident, as_of_date=as_of_date)
+    moments = key_events(incident)
+    parts = []
+    for text in paras:
+        parts.append(_p(text))
+        if text.startswith("The timeline has") and moments:
+            items = "".join(f"<li>{escape(m)}</li>" for m in moments)
+            parts.append(f'<p class="tf-list-head">Key moments:</p><ul class="tf-moments">{items}</ul>')
+    return f'<div class="tf-narrative">{"".join(parts)}</div>'
+
+
+def source_link(url, text: str) -> str:
+    """Escaped ``text``, linked to ``url`` only when it is an http(s) address."""
+    url = _text(url).strip()
+    if url.lower().startswith(("http://", "https://")):
+        return f'<a href="{escape(url, quote=True)}" rel="noopener">{escape(text)}</a>'
+    return escape(text)
+
+
+def _source_cell(incident: Incident, source_id: str) -> str:
+    match = incident.sources[incident.sources["source_id"] == source_id]
+    if not len(match):
+        return escape(source_id)
+    s = match.iloc[0]
+    outlet = _text(s["outlet"])
+    title_ = _text(s["title"])
+    label = f"{outlet}: {title_}" if title_ else outlet
+    return source_link(s["url"], label)
+
+
+def _table(caption: str, head: list[str], body: str, cls: str) -> str:
+    ths = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+    return (
+        f'<div class="table-wrap" role="region" aria-label="{escape(caption, quote=True)}" tabindex="0">'
+        f'<table class="tf-table {cls}"><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{ths}</tr></thead>{body}</table></div>"
+    )
+
+
+def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
+    """Every reported value of every figure (or of one role: 'funnel', 'context'), grouped
+    by figure: what was reported, the bounds it allows, its source, how well it is
+    established, and which value is preferred and why."""
+    pref = incident.preferred
+    if role:
+        pref = pref[pref["role"].astype(str) == role]
+    pref = pref.assign(_order=pref["stage"].fillna(10**6)).sort_values(["_order"], kind="stable")
+    rv = incident.reported_values
+    head = ["Reported as", "Value", "Bounds", "Source", "Attributed to", "Verification", "Preferred"]
+    groups = []
+    for _, f in pref.iterrows():
+        stage = f"Stage {int(f['stage'])}: " if _present(f["stage"]) else ""
+        preferred = format_value(f["value"], f["low"], f["high"], f["unit"])
+        header = (
+            f'<tr class="tf-figure"><th colspan="{len(head)}" scope="rowgroup">'
+            f"<span class=\"tf-figure-label\">{escape(stage + _text(f['label']))}</span> "
+            f"<span class=\"tf-figure-pref\">Preferred: {escape(preferred)} "
+            f"({escape(verification_label(f['verification']))}).</span> "
+            f"<span class=\"tf-reason\">Why: {escape(_text(f['preferred_reason']))}</span></th></tr>"
+        )
+        rows = []
+        for _, v in rv[rv["figure_id"] == f["figure_id"]].iterrows():
+            value = format_number(v["value"], v["unit"]) if _present(v["value"]) else "range only"
+            bounds = (
+                _digits(v["low"], v["unit"]) if v["low"] == v["high"]
+                else f"{_digits(v['low'], v['unit'])}{EN_DASH}{_digits(v['high'], v['unit'])}"
+            )
+            tier = _tier(v["verification"])
+            rows.append(
+                f'<tr class="tf-tier-{tier}{" tf-preferred" if v["preferred"] else ""}">'
+                f"<td>{escape(_text(v['as_reported']))}</td>"
+                f"<td>{escape(value)}</td>"
+                f"<td>{escape(bounds)}</td>"
+                f"<td>{_source_cell(incident, _text(v['source_id']))}</td>"
+                f"<td>{escape(_text(v['attributed_to']))}</td>"
+                f"<td>{escape(verification_label(v['verification']))}</td>"
+                f"<td>{'preferred' if v['preferred'] else ''}</td></tr>"
+            )
+        groups.append(f"<tbody>{header}{''.join(rows)}</tbody>")
+    what = {"funnel": "funnel stage", "context": "context figure"}.get(role or "", "figure")
+    return _table(f"Every reported value, by {what}, with its source", head, "".join(groups), "tf-figures")
+
+
+def events_table_html(incident: Incident, *, start=None, end=None, categories=None) -> str:
+    """The timeline's events (optionally a date window and categories) as a table."""
+    tl = _events(incident, start, end, categories)
+    head = ["Date", "Event", "What happened", "Sources", "Verification"]
+    rows = []
+    for _, r in tl.iterrows():
+        sources = ", ".join(_source_cell(incident, sid) for sid in r["source_list"])
+        note = _text(r["seed_wording"])
+        what = escape(_text(r["description"]))
+        if note:
+            what += f'<br><span class="tf-note">Seed text differs: {escape(note)}</span>'
+        cls = "tf-highlight " if bool(r["highlight"]) else ""
+        rows.append(
+            f'<tr class="{cls}tf-tier-{_tier(r["verification"])}">'
+            f"<td>{escape(_event_date(r))}</td>"
+            f"<td>{escape(_text(r['title']))}</td>"
+            f"<td>{what}</td>"
+            f"<td>{sources}</td>"
+            f"<td>{escape(verification_label(r['verification']))}</td></tr>"
+        )
+    return _table("Timeline events, with sources", head, f"<tbody>{''.join(rows)}</tbody>", "tf-events")
+
+
+def verification_html(incident: Incident) -> str:
+    items = "".join(_p(text) for text in verification_summary(incident))
+    return f'<div class="tf-verification">{items}</div>'
+
+
+def corrections_html(incident: Incident, *, heading: str = "h2") -> str:
+    """The corrections log (shown in every report), or a line saying it is empty."""
+    c = incident.corrections
+    if len(c):
+        head = ["Date", "Table", "Record", "What changed", "Why"]
+        rows = "".join(
+            "<tr>"
+            f"<td>{escape(format_date(r['date'], r['date'], 'day'))}</td>"
+            f"<td>{escape(_text(r['table']))}</td>"
+            f"<td>{escape(_text(r['record_id']))}</td>"
+            f"<td>{escape(_text(r['what_changed']))}</td>"
+            f"<td>{escape(_text(r['why']))}</td></tr>"
+            for _, r in c.iterrows()
+        )
+        body = _table("Corrections log", head, f"<tbody>{rows}</tbody>", "tf-corrections-table")
+    else:
+        body = "<p>No corrections have been logged since publication.</p>"
+    return (
+        f'<section class="tf-corrections" data-tf-section="corrections">'
+        f"<{heading}>Corrections</{heading}>{body}</section>"
+    )
+
+
+def sources_html(incident: Incident) -> str:
+    """Every source document, in the dataset's order."""
+    items = []
+    for _, s in incident.sources.iterrows():
+        outlet, title_ = _text(s["outlet"]), _text(s["title"])
+        published = ""
+        if _present(s["published"]) and dates.precision_of(str(s["published"])):
+            p = dates.precision_of(str(s["published"]))
+            a, b = dates.window(str(s["published"]), p)
+            published = format_date(a, b, p)
+        url = _text(s["url"]).strip()
+        head = source_link(url, title_ or outlet)
+        bits = [f"<cite>{head}</cite>"]
+        if title_:
+            bits.append(escape(outlet))
+        if published:
+            bits.append(escape(published))
+        if url and not url.lower().startswith(("http://", "https://")):
+            bits.append(f"file {escape(url)}")
+        items.append(
+            f'<li id="source-{escape(_text(s["source_id"]), quote=True)}">{", ".join(bits)}. '
+            f'<span class="tf-note">{escape(_text(s["verification"]))}</span></li>'
+        )
+    return f'<ol class="tf-sources">{"".join(items)}</ol>'
+
+
+def methodology_html(incident: Incident) -> str:
+    """How the numbers were collected and chosen, with the dataset's licence."""
+    licences = [
+        source_link(lic.get("path"), str(lic.get("title") or lic.get("name") or ""))
+        for lic in incident.schema.descriptor.get("licenses", []) or []
+    ]
+    paras = [
+        escape(
+            f"Every figure here comes from the {_count(len(incident.sources))} sources listed below. Each value is "
+            f"recorded as the source reported it, with the lowest and highest numbers its wording allows; "
+            f"vague quantities stay ranges and are drawn as ranges. Where sources disagree, all values are kept "
+            f"and one is preferred: a court record or official report over press roundings, an exact count over "
+            f"a rounded one, a later correction over the original."
+        ),
+        escape(
+            "Verification says how well each value or event is established, from court records to claims no "
+            "public source corroborates; unverified claims are labelled and never stated as fact. Funnel stages "
+            "measure one chain of the same people or records; context figures are never added into it."
+        ),
+    ]
+    if licences:
+        paras.append(f"Data licence: {', '.join(licences)}.")
+    return "".join(f"<p>{p}</p>" for p in paras)
