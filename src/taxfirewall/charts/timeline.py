@@ -788,10 +788,16 @@ def build_altair(chart: Chart):
         for s in pts:
             s.update(undated.get(s["event_id"], {c: "" for c, _ in [*_TOOLTIP, ("aria", "")]}))
             s["area"] = s["size"] ** 2
-        below.append(alt.Chart(alt.Data(values=pts)).mark_point(filled=True, opacity=1).encode(
-            x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), shape=alt.Shape("shape:N", scale=None),
-            color=alt.Color("color:N", scale=None), size=alt.Size("area:Q", scale=None),
-            tooltip=[alt.Tooltip(f"{c}:N", title=name) for c, name in _TOOLTIP], description="aria:N"))
+        # undated events are announced like the plotted ones; legend swatches are
+        # decorative (their text sits beside them and the alt text lists the categories)
+        events, swatches = [s for s in pts if s["aria"]], [s for s in pts if not s["aria"]]
+        encoding = dict(x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), shape=alt.Shape("shape:N", scale=None),
+                        color=alt.Color("color:N", scale=None), size=alt.Size("area:Q", scale=None))
+        if events:
+            below.append(alt.Chart(alt.Data(values=events)).mark_point(filled=True, opacity=1).encode(
+                **encoding, tooltip=[alt.Tooltip(f"{c}:N", title=name) for c, name in _TOOLTIP], description="aria:N"))
+        if swatches:
+            below.append(alt.Chart(alt.Data(values=swatches)).mark_point(filled=True, opacity=1, aria=False).encode(**encoding))
     rings = [dict(s, area=s["size"] ** 2) for s in f["symbols"] if s["kind"] == "ring"]
     if rings:
         below.append(alt.Chart(alt.Data(values=rings)).mark_point(**ring).encode(
