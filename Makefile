@@ -26,6 +26,8 @@ reports: $(STAMP)
 	$(BIN)/taxfirewall build
 	$(BIN)/taxfirewall summary --data $(INCIDENT) --out reports/data-summary.md
 	$(BIN)/taxfirewall export --data $(INCIDENT) --out reports/charts
+	$(BIN)/taxfirewall readme --data $(INCIDENT)
+	$(BIN)/taxfirewall codebook --data $(INCIDENT)
 
 # Times the report build against a papermill + nbconvert loop (see benchmarks/bench_build.py).
 bench: $(STAMP)

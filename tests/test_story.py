@@ -139,3 +139,13 @@ def test_as_of_is_given_or_the_latest_date_in_the_data(irs, synth):
 def test_title_defaults_to_the_dataset_short_title(irs):
     assert story.title(irs) == "IRS data sharing with ICE"
     assert story.title(irs, "Mine") == "Mine"
+
+
+def test_readme_findings_match_the_dataset():
+    from taxfirewall import generated, load_incident
+    from taxfirewall.paths import ROOT
+    from taxfirewall.story import findings_markdown
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    expected = generated.fence("findings", "taxfirewall readme", findings_markdown(load_incident()))
+    assert generated.block(text, "findings") == expected, "run `taxfirewall readme` (make reports does)"

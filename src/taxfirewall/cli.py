@@ -63,6 +63,17 @@ def _cmd_build(args) -> int:
         return 2
 
 
+def _cmd_readme(args) -> int:
+    from . import generated
+    from .data import load_incident
+    from .story import findings_markdown
+
+    body = generated.fence("findings", "taxfirewall readme", findings_markdown(load_incident(args.data)))
+    changed = generated.replace(args.readme, "findings", body)
+    print(f"{'updated' if changed else 'unchanged'}: {args.readme}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxfirewall", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
     p.add_argument("--readme", default=str(DEFAULT_INCIDENT.parent / "README.md"), help="codebook file (default: %(default)s)")
     p.set_defaults(func=_cmd_codebook)
+
+    p = sub.add_parser("readme", help="regenerate the findings in README.md from the dataset")
+    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    p.add_argument("--readme", default=str(REPORTS_DIR.parent / "README.md"), help="file to update (default: %(default)s)")
+    p.set_defaults(func=_cmd_readme)
 
     p = sub.add_parser("build", help="run the report notebooks in reports.toml and write the HTML reports")
     p.add_argument("--jobs", "-j", type=int, default=None, help="reports built at once (default: one per CPU)")

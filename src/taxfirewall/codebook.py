@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import generated
 from .schema import read_schema
 
-BEGIN = "<!-- codebook:begin (generated from datapackage.json by `taxfirewall codebook`; do not edit) -->"
-END = "<!-- codebook:end -->"
+NAME = "codebook"
 
 
 def _constraints(field) -> str:
@@ -36,7 +36,7 @@ def _constraints(field) -> str:
 
 def render(folder: str | Path) -> str:
     schema = read_schema(folder)
-    out = [BEGIN, ""]
+    out = []
     for table in schema.tables:
         out.append(f"### `{table.path}`: {table.title}")
         out.append("")
@@ -59,17 +59,9 @@ def render(folder: str | Path) -> str:
             desc = f.description.replace("|", "\\|")
             out.append(f"| `{f.name}` | {f.type} | {_constraints(f)} | {desc} |")
         out.append("")
-    out.append(END)
-    return "\n".join(out)
+    return generated.fence(NAME, "taxfirewall codebook", "\n".join(out))
 
 
 def update(readme: str | Path, folder: str | Path) -> bool:
     """Rewrite the generated block in ``readme``; True if it changed."""
-    readme = Path(readme)
-    text = readme.read_text(encoding="utf-8")
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    new = text[:start] + render(folder) + text[end:]
-    if new != text:
-        readme.write_text(new, encoding="utf-8")
-        return True
-    return False
+    return generated.replace(readme, NAME, render(folder))

@@ -483,3 +483,23 @@ def methodology_html(incident: Incident) -> str:
     if licences:
         paras.append(f"Data licence: {', '.join(licences)}.")
     return "".join(f"<p>{p}</p>" for p in paras)
+
+
+# --------------------------------------------------------------------------- README findings
+
+def findings_markdown(incident: Incident) -> str:
+    """The README's findings, as markdown: the funnel, the context figures kept apart from
+    it, and the key moments, every number formatted from the dataset."""
+    lines = ["**The funnel**, widest stage first:", ""]
+    lines += [f"- {sentence}" for sentence in funnel_sentences(incident)]
+    context = [
+        f"- {_text(r['label'])}: {format_value(r['value'], r['low'], r['high'], r['unit'])} ({verification_label(r['verification'])})."
+        for _, r in incident.context.iterrows()
+    ]
+    if context:
+        lines += ["", "**Not part of the funnel** (they count other things and are never added to it):", "", *context]
+    moments = key_events(incident)
+    if moments:
+        lines += ["", "**Key moments:**", "", *[f"- {m}" for m in moments]]
+    lines += ["", f"Data current to {as_of(incident)}; corrections logged: {_count(len(incident.corrections))}."]
+    return "\n".join(lines)
