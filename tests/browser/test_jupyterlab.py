@@ -37,7 +37,8 @@ def lab(tmp_path):
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work}", "--ServerApp.open_browser=False",
-         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+         "--allow-root", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.extension_manager=readonly"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -60,10 +61,11 @@ def lab(tmp_path):
 
 
 def test_explore_notebook_runs_in_jupyterlab_and_charts_render(lab, open_page):
-    page, log = open_page(f"{lab}/lab/tree/notebooks/01_explore.ipynb?token={TOKEN}", width=1400, height=1000)
+    # a tall window keeps every cell on screen: JupyterLab only renders what is visible
+    page, log = open_page(f"{lab}/lab/tree/notebooks/01_explore.ipynb?token={TOKEN}", width=1400, height=8000)
     page.wait_for_selector(".jp-Notebook", timeout=60000)
-    # wait for the kernel, then Run > Run All Cells
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60000)
+    # wait until the kernel has started and reports idle, then Run > Run All Cells
+    page.wait_for_function("() => /\\|\\s*Idle/.test(document.querySelector('.jp-StatusBar-Widget')?.parentElement?.textContent || '')", timeout=120000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     # every code cell gets an execution count once it has run
