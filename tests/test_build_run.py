@@ -243,36 +243,10 @@ def test_ctrl_c_stops_the_kernels_keeps_pages_and_exits_1(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1200, 320])
-def test_page_draws_its_charts_offline_and_fits_a_phone(built, width):
+def test_page_draws_its_charts_offline_and_fits_a_phone(built, width, open_page):
     """In Chromium with the network cut: every chart becomes an SVG, no script errors, and
     at 320 px nothing but the tables' own scrollers is wider than the screen."""
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.skip("Debian's chromium is not installed (make browser-deps)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless=new", "--no-sandbox", "--disable-gpu"])
-        try:
-            context = browser.new_context(viewport={"width": width, "height": 900})
-            blocked, errors = [], []
-
-            def route(r):
-                if r.request.url.startswith(("file://", "data:", "about:", "blob:")):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto((built["out1"] / "synth-story.html").as_uri(), wait_until="load")
-            page.wait_for_function("document.querySelectorAll('.chart-view svg').length === 2", timeout=15000)
-            assert blocked == [] and errors == []
-            assert page.evaluate("document.documentElement.scrollWidth") <= width
-        finally:
-            browser.close()
+    page, log = open_page((built["out1"] / "synth-story.html").as_uri(), width=width)
+    page.wait_for_function("document.querySelectorAll('.chart-view svg').length === 2", timeout=15000)
+    assert log.blocked == [] and log.errors == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -192,7 +192,7 @@ class Incident:
         tl = self.timeline
         dated = tl[~tl["undated"]]
         return {
-            "folder": str(self.folder),
+            "folder": _display_path(self.folder),
             "title": self.title,
             "tables": {t.name: len(self.tables[t.name]) for t in self.schema.tables},
             "figures": len(self.figure_definitions),
@@ -204,6 +204,17 @@ class Incident:
             "corrections": len(self.corrections),
             "fingerprint": self.fingerprint,
         }
+
+
+def _display_path(folder: Path) -> str:
+    """The folder relative to the project root when inside it: outputs must not depend on
+    where the project was cloned."""
+    from .paths import ROOT
+
+    try:
+        return folder.resolve().relative_to(ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(folder)
 
 
 def load_incident(path: str | Path | None = None) -> Incident:
