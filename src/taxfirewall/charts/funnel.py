@@ -26,18 +26,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Polygon, Rectangle
-from matplotlib.textpath import TextToPath
 
 from ..data import Incident, load_incident
 from ..formatting import EN_DASH, format_number, format_share, format_span, format_value
-from ..theme import MPL_FONT, SIZES, Theme, get_theme, mpl_style, vega_config
+from .text import text_width, wrap
+from ..theme import SIZES, Theme, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
 
 __all__ = ["SCALES", "build_altair", "build_matplotlib", "funnel_chart"]
@@ -275,31 +273,8 @@ STYLES = {
 }
 
 
-@lru_cache(maxsize=4096)
-def _text_width(text: str, size_px: float, bold: bool) -> float:
-    """Width in pixels of ``text`` in DejaVu Sans: the widest face in the house font stack
-    and the one matplotlib uses, so text wrapped to it fits in every renderer."""
-    prop = FontProperties(family=MPL_FONT, weight="bold" if bold else "normal", size=size_px)
-    return TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0]
-
-
 def _wrap(text: str, width: float, size_px: float, bold: bool) -> list[str]:
-    """Greedy word wrap to ``width`` pixels (2 px spare for hinting); an over-long word is split."""
-    width -= 2
-    lines, line = [], ""
-    for word in str(text).split():
-        trial = f"{line} {word}" if line else word
-        if _text_width(trial, size_px, bold) <= width:
-            line = trial
-            continue
-        if line:
-            lines.append(line)
-        while len(word) > 1 and _text_width(word, size_px, bold) > width:
-            cut = max([i for i in range(1, len(word)) if _text_width(word[:i], size_px, bold) <= width] or [1])
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    return lines + [line] if line else lines
+    return wrap(text, width - 2, size_px, bold)  # 2 px spare for hinting
 
 
 def _to_px(scale: tuple, v: float, width: float) -> float:
@@ -414,7 +389,7 @@ def _layout(chart: Chart, k: float) -> _Layout:
         right = -math.inf
         for v in decades:
             label = format_number(v)
-            w = _text_width(label, lay.size("axis"), False)
+            w = text_width(label, lay.size("axis"), False)
             x = min(max(_to_px(main.scale, v, W) - w / 2, 0.0), W - w)
             if x >= right + 8:
                 main.items.append({"mark": "text", "style": "axis", "x": x, "y": y, "text": label, "row": None})
@@ -447,7 +422,7 @@ def _layout(chart: Chart, k: float) -> _Layout:
         panel = _Panel("context")
         panel.items.append({"mark": "rule", "x": 1.5, "x2": W - 1.5, "y": 0.0, "y2": 0.0, "color": "grid"})
         y = text(panel, "context_head", 8, "Not part of the funnel")
-        indent = _text_width("• ", lay.size("context"), False) + 2
+        indent = text_width("• ", lay.size("context"), False) + 2
         for i, r in context.iterrows():
             panel.items.append({"mark": "text", "style": "context", "x": 0.0, "y": y + 2, "text": "•", "row": i})
             y = text(panel, "context", y + 2, f"{r['label']}: {r['value_text']}", x=indent, row=i)

@@ -44,7 +44,8 @@ import pandas as pd
 from .. import dates
 from ..data import Incident, load_incident
 from ..formatting import format_date
-from ..theme import MPL_FONT, SIZES, Theme, contrast, get_theme, mpl_style, vega_config
+from .text import text_width as _raw_width, wrap as _wrap
+from ..theme import SIZES, Theme, contrast, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
 
 PAD = 8              # outer padding, as in the house vega config (px)
@@ -61,44 +62,16 @@ DAY = pd.Timedelta(days=1)
 
 # --------------------------------------------------------------------------- text metrics
 
-@lru_cache(maxsize=1)
-def _text_to_path():
-    from matplotlib.textpath import TextToPath
-
-    return TextToPath()
+SPARE = 1.03  # measured widths get 3% spare for hinting
 
 
-@lru_cache(maxsize=16384)
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in px of ``text`` at ``size`` px (DejaVu Sans, 3% spare for hinting)."""
-    from matplotlib.font_manager import FontProperties
-
-    prop = FontProperties(family=MPL_FONT, size=size, weight="bold" if bold else "normal")
-    width, _, _ = _text_to_path().get_text_width_height_descent(text, prop, ismath=False)
-    return width * 1.03
+    """Width in px of ``text`` at ``size`` px, with the hinting spare."""
+    return _raw_width(text, size, bold) * SPARE
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap to ``width`` px (a word longer than a line is split by characters)."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        trial = f"{line} {word}" if line else word
-        if text_width(trial, size, bold) <= width:
-            line = trial
-            continue
-        if line:
-            lines.append(line)
-        while text_width(word, size, bold) > width and len(word) > 1:
-            cut = 1
-            while cut < len(word) - 1 and text_width(word[:cut + 1], size, bold) <= width:
-                cut += 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
-    if line:
-        lines.append(line)
-    return lines
+    return _wrap(text, width, size, bold, spare=SPARE)
 
 
 def humanise(name: str) -> str:
