@@ -20,7 +20,9 @@ Frictionless, nbformat) use. The build's own process and its kernels leave that 
 
 A failing notebook keeps its last good page; its executed copy goes to
 ``_failed/<slug>.ipynb`` and the message names the notebook, the cell and the exception;
-the command exits 1 after the other reports are built. Ctrl-C kills the running kernels,
+the command exits 1 after the other reports are built. A page, index or state file that
+cannot be written (read-only folder, full disk) fails the same way, in one line naming the
+file and the reason, and leaves the file as it was. Ctrl-C kills the running kernels,
 keeps every page already there intact and exits 1.
 """
 
@@ -274,6 +276,12 @@ def _log_tail(job: Job, lines: int = 5) -> str:
     return " | ".join(keep[-lines:])
 
 
+def write_problem(exc: OSError) -> str:
+    """'could not write /out/x.html: No space left on device' (one line, no traceback)."""
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"could not write{where}: {exc.strerror or exc}"
+
+
 def _fail(job: Job, ctx: Context, tmp_nb: Path, message: str, seconds: float) -> Result:
     import nbformat
 
@@ -282,7 +290,10 @@ def _fail(job: Job, ctx: Context, tmp_nb: Path, message: str, seconds: float) ->
 
         nb = nbformat.read(tmp_nb, as_version=4)
         nb = strip_volatile(nb, input_path=job.plan.report.notebook_label)
-        write_atomic(job.plan.report.outputs(ctx.out)["failed"], nbformat.writes(nb) + "\n")
+        try:
+            write_atomic(job.plan.report.outputs(ctx.out)["failed"], nbformat.writes(nb) + "\n")
+        except OSError as exc:  # a read-only or full out folder: the failure itself still gets reported
+            message += f" (executed copy not kept: {write_problem(exc)})"
     return Result(job.slug, "failed", seconds, message)
 
 
@@ -334,7 +345,10 @@ def _run(job: Job, ctx: Context) -> Result:
         if ctx.cancel.is_set() or job.killed:
             return _interrupted(job, ctx, tmp_nb, time.monotonic() - job.started)
         nb = strip_volatile(nb, input_path=r.notebook_label)
-        runtime = ctx.runtime_future.result()
+        try:
+            runtime = ctx.runtime_future.result()
+        except OSError as exc:  # the shared runtime could not be written
+            return Result(job.slug, "failed", time.monotonic() - job.started, f"{r.notebook_label}: {write_problem(exc)}")
         html = page.render(
             nb,
             title=r.title,
@@ -352,15 +366,18 @@ def _run(job: Job, ctx: Context) -> Result:
         thumb = None if keep_thumb or thumb_key is None else page.thumbnail_svg(nb)
         if ctx.cancel.is_set():
             return Result(job.slug, "cancelled", time.monotonic() - job.started)
-        write_atomic(outputs["executed"], nbformat.writes(nb) + "\n")
-        if thumb:
-            write_atomic(outputs["thumb"], thumb)
-        elif not keep_thumb:
-            outputs["thumb"].unlink(missing_ok=True)
-            thumb_key = None
         data = html.encode("utf-8")
-        write_atomic(outputs["html"], data)
-        outputs["failed"].unlink(missing_ok=True)
+        try:  # a read-only or full out folder fails this report (its last good page stays), not the build
+            write_atomic(outputs["executed"], nbformat.writes(nb) + "\n")
+            if thumb:
+                write_atomic(outputs["thumb"], thumb)
+            elif not keep_thumb:
+                outputs["thumb"].unlink(missing_ok=True)
+                thumb_key = None
+            write_atomic(outputs["html"], data)
+            outputs["failed"].unlink(missing_ok=True)
+        except OSError as exc:
+            return Result(job.slug, "failed", time.monotonic() - job.started, f"{r.notebook_label}: {write_problem(exc)}")
         return Result(job.slug, "built", time.monotonic() - job.started, size=len(data), thumb=thumb_key)
     finally:
         _current.job = None
@@ -480,6 +497,10 @@ def build(
     except KeyboardInterrupt:
         say("interrupted; reports already written are complete, nothing half-written was kept", err=True)
         return 1
+    except OSError as exc:  # e.g. the out folder is a file, or unwritable before any report ran
+        where = f"{exc.filename}: " if exc.filename else ""
+        say(f"build failed: {where}{exc.strerror or exc}; pages already there were left as they were", err=True)
+        return 1
 
 
 def _build(manifest, out, jobs, only, force, timeout, say, t0) -> int:
@@ -513,20 +534,34 @@ def _build(manifest, out, jobs, only, force, timeout, say, t0) -> int:
         interrupted = _execute(todo, keys, out, state, incidents, jobs, timeout, results, say)
 
     ordered = [results[p.report.slug] for p in selected if p.report.slug in results]
-    write_index(plans, keys, out, state)
-    save_state(out, state)
+    unwritten = []  # read-only or full out folder: said after the table, exit 1
+    try:
+        write_index(plans, keys, out, state)
+    except OSError as exc:
+        unwritten.append(write_problem(exc))
+    try:
+        save_state(out, state)
+    except OSError as exc:
+        unwritten.append(write_problem(exc))
     say()
     say(_table(ordered, time.monotonic() - t0))
     failed = [r for r in ordered if r.status == "failed"]
     for r in failed:
         say(f"FAILED {r.slug}: {r.message}", err=True)
     if failed:
-        say(f"{len(failed)} report(s) failed; their last good pages were kept, executed copies are in "
-            f"{out / '_failed'}", err=True)
+        kept = [r for r in failed if _plan_of(selected, r.slug).report.outputs(out)["failed"].is_file()]
+        say(f"{len(failed)} report(s) failed; their last good pages were kept"
+            + (f", executed copies are in {out / '_failed'}" if kept else ""), err=True)
+    for problem in unwritten:
+        say(f"index or build state not updated: {problem}", err=True)
     if interrupted:
         say("interrupted: kernels stopped; reports already written are complete, the others were left as they were",
             err=True)
-    return 1 if failed or interrupted else 0
+    return 1 if failed or interrupted or unwritten else 0
+
+
+def _plan_of(plans: list[Plan], slug: str) -> Plan:
+    return next(p for p in plans if p.report.slug == slug)
 
 
 def _execute(todo, keys, out, state, incidents, jobs, timeout, results, say) -> bool:
