@@ -29,9 +29,10 @@ reports: $(STAMP)
 	$(BIN)/taxfirewall readme --data $(INCIDENT)
 	$(BIN)/taxfirewall codebook --data $(INCIDENT)
 
-# Times the report build against a papermill + nbconvert loop (see benchmarks/bench_build.py).
+# Times the report build against a papermill + nbconvert loop, then the chart export (benchmarks/).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_export.py
 
 # Browser tests drive Debian's Chromium (never a browser download of the test tool's own).
 browser-deps:
