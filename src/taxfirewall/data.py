@@ -14,10 +14,8 @@ from .errors import DataError
 from .paths import DEFAULT_INCIDENT, DESCRIPTOR_NAME
 from .schema import PackageSchema
 from .validate import check_incident, representative
+from .missing import present as _present
 
-
-def _present(value) -> bool:
-    return value is not None and not pd.isna(value)
 
 
 @dataclass

@@ -22,6 +22,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .charts import CHARTS
@@ -85,13 +86,18 @@ class ExportResult:
     files: list[Path]
 
 
-def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
-    """The standalone chart page (see module docstring)."""
+@lru_cache(maxsize=1)
+def _templates():
+    """The chart page and embed templates, autoescaped."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    env = Environment(loader=PackageLoader("taxfirewall", "templates"), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+    return Environment(loader=PackageLoader("taxfirewall", "templates"), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+
+
+def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
+    """The standalone chart page (see module docstring)."""
     specs = {theme: {str(w): charts[(theme, w)] for w in BREAKPOINTS} for theme in THEMES}
-    return env.get_template("chart_page.html.j2").render(
+    return _templates().get_template("chart_page.html.j2").render(
         slug=slug,
         title=title,
         alt=alt,
@@ -106,10 +112,7 @@ def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> 
 
 
 def _embed_snippet(slug: str, base_url: str, default_theme: str, alt: str, title: str, height: int) -> str:
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    env = Environment(loader=PackageLoader("taxfirewall", "templates"), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
-    return env.get_template("embed.html.j2").render(slug=slug, base=base_url, theme=default_theme, alt=alt, title=title, height=height)
+    return _templates().get_template("embed.html.j2").render(slug=slug, base=base_url, theme=default_theme, alt=alt, title=title, height=height)
 
 
 _FORKED_INCIDENT: Incident | None = None  # set before forking; workers inherit it

@@ -7,12 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from .missing import present as _present
+
 _SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"))
 EN_DASH = "\u2013"
 
-
-def _present(x) -> bool:
-    return x is not None and not pd.isna(x)
 
 
 def _prefix(unit: str | None) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from . import dates
 from .data import Incident
 from .formatting import EN_DASH, format_date, format_number, format_range, format_share, format_value
+from .missing import present as _present
 
 # How a verification status reads, and how the story groups them.
 VERIFICATION_LABELS = {
@@ -38,9 +39,6 @@ TIERS = (
     ("unverified", "Not verified (anonymous sources, not independently verified, or not found)", UNVERIFIED),
 )
 
-
-def _present(x) -> bool:
-    return x is not None and not pd.isna(x)
 
 
 def _text(x) -> str:

@@ -18,6 +18,7 @@ import pandas as pd
 from . import dates
 from .errors import Problem
 from .schema import PackageSchema, Table, read_schema
+from .missing import present as _present
 
 # A table of sourced facts is a few kilobytes; anything this big is the wrong file, and
 # refusing it before reading keeps a 50 MB export from hanging a build.
@@ -265,9 +266,6 @@ def typed_frame(table: Table, rows: list[list[str]], numbers: list[int]) -> pd.D
 
 
 # --------------------------------------------------------------------------- domain rules
-
-def _present(value) -> bool:
-    return value is not None and not pd.isna(value)
 
 
 def _domain_problems(schema: PackageSchema, frames: dict[str, pd.DataFrame]) -> list[Problem]:

@@ -37,6 +37,7 @@ from ..formatting import EN_DASH, format_number, format_share, format_span, form
 from .text import text_width, wrap
 from ..theme import SIZES, Theme, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
+from ..missing import present as _present
 
 __all__ = ["SCALES", "build_altair", "build_matplotlib", "funnel_chart"]
 
@@ -46,9 +47,6 @@ MIN_ZOOM = 2  # below this the second stage is already half the width: no magnif
 
 # ----------------------------------------------------------------------------- content
 
-
-def _present(x) -> bool:
-    return x is not None and not pd.isna(x)
 
 
 def _lc(text: str) -> str:
