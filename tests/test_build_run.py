@@ -62,7 +62,9 @@ def built(tmp_path_factory):
     """Two real reports (the story of the made-up incident, the IRS funnel) built twice,
     into two out folders."""
     tmp = tmp_path_factory.mktemp("build")
-    synth = tmp / "synthetic"
+    # A long folder name with no break opportunity: the provenance line quotes it, and a
+    # phone screen must wrap it rather than scroll sideways (as a deep checkout path would).
+    synth = tmp / "synthetic_incident_copied_into_a_folder_whose_long_name_never_breaks"
     import shutil
 
     shutil.copytree(SYNTHETIC, synth)
@@ -249,4 +251,10 @@ def test_page_draws_its_charts_offline_and_fits_a_phone(built, width, open_page)
     page, log = open_page((built["out1"] / "synth-story.html").as_uri(), width=width)
     page.wait_for_function("document.querySelectorAll('.chart-view svg').length === 2", timeout=15000)
     assert log.blocked == [] and log.errors == []
+    sticking_out = page.evaluate(
+        """w => Array.from(document.querySelectorAll('body *'))
+            .filter(e => !e.closest('.table-wrap, .output.html, .visually-hidden')
+                         && e.getBoundingClientRect().right > w + 0.5)
+            .map(e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 60))""", width)
+    assert sticking_out == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
