@@ -164,6 +164,9 @@ def main() -> int:
             base_kb = f"{base.stat().st_size / 1024:12.0f}" if base.exists() else f"{'-':>12}"
             print(f"{slug:<16} {size / 1024:9.0f} {inline[slug] / 1024:9.0f} {base_kb}")
         print(f"shared runtime {runtime[0].name if runtime else '-'}: {shared / 1024:.0f} KB, once for all reports")
+        largest = max(p.report.outputs(out)["html"].stat().st_size for p in plans)
+        print(f"largest page {largest / 1024:.0f} KB: {'within' if largest < 150 * 1024 else 'OVER'} the 150 KB target "
+              "(plus the shared runtime)")
 
     print()
     print("where one report's kernel time goes (fresh interpreter, seconds):")

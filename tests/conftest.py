@@ -57,6 +57,24 @@ def edit_cell(folder: Path, file: str, key: str, key_value: str, column: str, ne
     raise KeyError(key_value)
 
 
+def _dataset(spec: dict, data: dict) -> list[dict]:
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def layer_rows(spec: dict, layer: dict, parent: dict | None = None) -> list[dict]:
+    """A Vega-Lite layer's rows as its marks see them: its data (or the data its parent
+    hoisted), inline or in the top-level datasets, with its lookup transforms applied."""
+    rows = [dict(r) for r in _dataset(spec, layer.get("data") or (parent or {}).get("data"))]
+    for tr in layer.get("transform", []):
+        if "lookup" in tr:
+            src = tr["from"]
+            table = {r[src["key"]]: r for r in _dataset(spec, src["data"])}
+            for r in rows:
+                hit = table.get(r.get(tr["lookup"]), {})
+                r.update({f: hit.get(f) for f in src.get("fields", hit.keys())})
+    return rows
+
+
 # --------------------------------------------------------------------------- browser
 # One headless Debian Chromium (driven by playwright) for every browser test, with every
 # non-local request blocked and counted.

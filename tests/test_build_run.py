@@ -119,8 +119,11 @@ def test_page_has_alt_text_code_hidden_and_provenance(built):
     assert len(specs) == 2
     for i, spec in enumerate(specs):
         alt = story.escape(spec["description"])
-        assert f'role="img" aria-label="{alt}"' in html
-        assert f'<figcaption class="visually-hidden">{alt}</figcaption>' in html
+        # the alt text once: the caption, which names the chart (role="img") and shows
+        # until the chart is drawn
+        assert re.sub(r"<script.*?</script>", "", html, flags=re.S).count(alt) == 1
+        assert f'role="img" aria-labelledby="chart-' in html
+        assert f'aria-hidden="true">{alt}</figcaption>' in html
     assert html.count('<script type="application/json" id="chart-') == 2
     assert "load_incident" not in html and "In&nbsp;[" not in html  # no code, no prompts
     inc = load_incident(built["synth"])
@@ -258,3 +261,30 @@ def test_page_draws_its_charts_offline_and_fits_a_phone(built, width, open_page)
             .map(e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 60))""", width)
     assert sticking_out == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def accessible_names(page, selector: str) -> list[str]:
+    """Chromium's own accessible names (what a screen reader announces) of the matches."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    names = []
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"]:
+        ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"][0]
+        names.append(ax.get("name", {}).get("value", ""))
+    return names
+
+
+@pytest.mark.browser
+def test_chart_is_named_by_its_caption_which_shows_only_when_the_chart_is_not_drawn(built, open_page):
+    url = (built["out1"] / "synth-story.html").as_uri()
+    nb = json.loads((built["out1"] / "_executed" / "synth-story.ipynb").read_text())
+    alts = [o["data"]["application/vnd.vegalite.v5+json"]["description"] for c in nb["cells"]
+            for o in c.get("outputs", []) if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+    caption_widths = "[...document.querySelectorAll('.chart-alt')].map(e => e.getBoundingClientRect().width)"
+    page, _ = open_page(url, width=800)
+    page.wait_for_function("document.querySelectorAll('.chart-view.drawn svg').length === 2", timeout=15000)
+    assert accessible_names(page, ".chart-view") == alts
+    assert all(w <= 1 for w in page.evaluate(caption_widths))  # drawn: the caption leaves the screen
+    page, _ = open_page(url, width=800, scripts=False)
+    assert accessible_names(page, ".chart-view") == alts
+    assert all(w > 100 for w in page.evaluate(caption_widths))  # not drawn: the caption is the chart

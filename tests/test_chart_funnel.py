@@ -21,7 +21,7 @@ from taxfirewall import load_incident
 from taxfirewall.charts.funnel import funnel_chart
 from taxfirewall.formatting import format_number, format_share, format_value
 
-from conftest import IRS, SYNTHETIC, edit_cell, read_rows, write_rows
+from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows, write_rows
 
 FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
 VL_SCHEMA = Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json"
@@ -63,8 +63,7 @@ def layers(spec: dict):
     """(mark dict, encoding, data rows) for every layer of the concatenated spec."""
     for panel in spec["vconcat"]:
         for layer in panel["layer"]:
-            data = layer.get("data") or panel["data"]  # altair hoists data shared by all layers
-            yield layer["mark"], layer["encoding"], spec["datasets"][data["name"]]
+            yield layer["mark"], layer["encoding"], layer_rows(spec, layer, panel)
 
 
 def spec_strings(spec: dict) -> str:

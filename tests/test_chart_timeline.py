@@ -27,7 +27,7 @@ from taxfirewall.charts.timeline import BAR, RING, STRIP, timeline_chart
 from taxfirewall.dates import window
 from taxfirewall.formatting import format_date
 
-from conftest import IRS, SYNTHETIC, edit_cell, read_rows
+from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows
 
 FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
 
@@ -49,9 +49,8 @@ def below_layers(spec: dict) -> list[dict]:
 
 
 def values(spec: dict, layer: dict) -> list[dict]:
-    """A layer's data rows (altair moves inline data into top-level datasets)."""
-    data = layer["data"]
-    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+    """A layer's data rows, with the tooltip words it looks up."""
+    return layer_rows(spec, layer)
 
 
 def mark_type(layer: dict) -> str:

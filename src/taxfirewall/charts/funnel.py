@@ -466,6 +466,10 @@ def build_altair(chart: Chart):
         ("label", "Figure"), ("value", "Value"), ("share", "Share"), ("reported", "Reported values"),
         ("verification", "Verification"), ("sources", "Sources"))]
     describe = {"description": alt.Description("tt_description:N")}
+    # The tooltip text lives once, in one table keyed by figure row; every mark that stands
+    # for a figure looks it up (copying it into each layer's rows tripled the spec's size).
+    tip_rows = pd.DataFrame([{"fig": int(i), **_tooltip(d.loc[i])} for i in d.index])
+    tip_data = alt.LookupData(data=tip_rows, key="fig", fields=[c for c in tip_rows.columns if c != "fig"])
 
     def frame(items):
         rows = []
@@ -474,7 +478,7 @@ def build_altair(chart: Chart):
             if "color" in row:
                 row["color"] = colour[row["color"]]
             if it.get("row") is not None:
-                row.update(_tooltip(d.loc[it["row"]]))
+                row["fig"] = int(it["row"])
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -490,8 +494,13 @@ def build_altair(chart: Chart):
         def add(items, mark, props, enc):
             """One layer; tooltips whenever every item in it stands for a figure."""
             if items:
-                tip = {"tooltip": tips} if all(it.get("row") is not None for it in items) else {}
-                layers.append(getattr(alt.Chart(frame(items)), mark)(**props).encode(**enc, **tip))
+                base = alt.Chart(frame(items))
+                tip = {}
+                if all(it.get("row") is not None for it in items):
+                    base, tip = base.transform_lookup(lookup="fig", from_=tip_data), {"tooltip": tips}
+                elif "description" in enc:  # a described mark must stand for a figure
+                    enc = {k: v for k, v in enc.items() if k != "description"}
+                layers.append(getattr(base, mark)(**props).encode(**enc, **tip))
 
         for it in by("wedge"):  # first, so everything draws over it
             add([{"y": it["y"], "v": 0.0, "v2": it["v"]}, {"y": it["y2"], "v": 0.0, "v2": it["v2"]}], "mark_area",

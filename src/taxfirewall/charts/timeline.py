@@ -685,7 +685,16 @@ def build_altair(chart: Chart):
     tooltip = [alt.Tooltip(f"{c}:N", title=name) for c, name in _TOOLTIP]
     ring = dict(shape="circle", filled=False, stroke=t.accent, strokeWidth=2, opacity=1, aria=False)  # key-moment ring
     d = chart.data
-    fields = ["event_id", "category", "highlight", "x_start", "x_end", "px0", "px1", "mark_size", "mark_y"] + [c for c, _ in _TOOLTIP]
+    fields = ["event_id", "category", "highlight", "x_start", "x_end", "px0", "px1", "mark_size", "mark_y"]
+    # Tooltip text and the screen-reader label live once per event, in one table that every
+    # event mark looks up by id (key-moment rings would otherwise carry second copies).
+    tip_data = alt.LookupData(data=alt.InlineData(values=_records(d, ["event_id"] + [c for c, _ in _TOOLTIP])),
+                              key="event_id", fields=["aria"] + [c for c, _ in _TOOLTIP])
+
+    def marks(records):
+        """A chart of event marks: geometry in its rows, words looked up by event id."""
+        geometry = [{k: v for k, v in r.items() if k != "aria"} for r in records]
+        return alt.Chart(alt.InlineData(values=geometry)).transform_lookup(lookup="event_id", from_=tip_data)
 
     tick_rows = [{"t": ms, "y0": a, "y1": b} for (_, _, ms), pieces in zip(meta["ticks"], meta["gridlines"]) for a, b in pieces]
     label_expr = "{" + ", ".join(f"'{ms}': '{label}'" for _, label, ms in meta["ticks"]) + "}[toNumber(datum.value)]"
@@ -705,12 +714,12 @@ def build_altair(chart: Chart):
             rec["y0"], rec["y1"] = rec["mark_y"] - BAR / 2, rec["mark_y"] + BAR / 2
             rec["hx0"], rec["hx1"] = to_ms(rec["px0"] - 3), to_ms(rec["px1"] + 3)  # the accent outline, 3 px out
             rec["hy0"], rec["hy1"] = rec["y0"] - 3, rec["y1"] + 3
-        layers.append(alt.Chart(alt.Data(values=recs)).mark_bar(fillOpacity=_span_alpha(t), strokeWidth=1, cornerRadius=0).encode(
+        layers.append(marks(recs).mark_bar(fillOpacity=_span_alpha(t), strokeWidth=1, cornerRadius=0).encode(
             x=alt.X("x_start:T", scale=xscale), x2="x_end:T", y=Y("y0"), y2="y1:Q", color=color,
             stroke=color, tooltip=tooltip, description="aria:N"))
         keys = [r for r in recs if r["highlight"]]
         if keys:
-            layers.append(alt.Chart(alt.Data(values=keys)).mark_rect(fill=None, stroke=t.accent, strokeWidth=2, aria=False).encode(
+            layers.append(marks(keys).mark_rect(fill=None, stroke=t.accent, strokeWidth=2, aria=False).encode(
                 x=alt.X("hx0:T", scale=xscale), x2="hx1:T", y=Y("hy0"), y2="hy1:Q", tooltip=tooltip))
     arrows = _arrows(chart)
     if arrows:
@@ -726,9 +735,9 @@ def build_altair(chart: Chart):
             rec["ring"] = (rec["mark_size"] + RING) ** 2
         keys = [r for r in recs if r["highlight"]]
         if keys:
-            layers.append(alt.Chart(alt.Data(values=keys)).mark_point(**ring).encode(
+            layers.append(marks(keys).mark_point(**ring).encode(
                 x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), size=alt.Size("ring:Q", scale=None), tooltip=tooltip))
-        layers.append(alt.Chart(alt.Data(values=recs)).mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1).encode(
+        layers.append(marks(recs).mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1).encode(
             x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
             size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
     labels = _event_labels(chart)
@@ -757,17 +766,16 @@ def build_altair(chart: Chart):
         s["color"] = f["colors"].get(s["category"], t.muted) if s["category"] else t.muted
     pts = [s for s in f["symbols"] if s["kind"] == "point"]
     if pts:
-        undated = {r["event_id"]: r for r in _records(d[d["mark"] == "list"], [c for c, _ in _TOOLTIP] + ["event_id"])}
+        undated = set(d.loc[d["mark"] == "list", "event_id"].astype(str))
         for s in pts:
-            s.update(undated.get(s["event_id"], {c: "" for c, _ in [*_TOOLTIP, ("aria", "")]}))
             s["area"] = s["size"] ** 2
         # undated events are announced like the plotted ones; legend swatches are
         # decorative (their text sits beside them and the alt text lists the categories)
-        events, swatches = [s for s in pts if s["aria"]], [s for s in pts if not s["aria"]]
+        events, swatches = [s for s in pts if s["event_id"] in undated], [s for s in pts if s["event_id"] not in undated]
         encoding = dict(x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), shape=alt.Shape("shape:N", scale=None),
                         color=alt.Color("color:N", scale=None), size=alt.Size("area:Q", scale=None))
         if events:
-            below.append(alt.Chart(alt.Data(values=events)).mark_point(filled=True, opacity=1).encode(
+            below.append(marks(events).mark_point(filled=True, opacity=1).encode(
                 **encoding, tooltip=[alt.Tooltip(f"{c}:N", title=name) for c, name in _TOOLTIP], description="aria:N"))
         if swatches:
             below.append(alt.Chart(alt.Data(values=swatches)).mark_point(filled=True, opacity=1, aria=False).encode(**encoding))
