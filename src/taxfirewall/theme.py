@@ -66,6 +66,7 @@ DARK = Theme(
 
 THEMES = {"light": LIGHT, "dark": DARK}
 SIZES = {"title": 20, "subtitle": 14, "label": 13, "small": 11, "footer": 11}
+PT = 72 / 100  # matplotlib points per pixel at 100 dpi: static charts use the browser's px sizes
 
 
 def get_theme(name: str | Theme = "light") -> Theme:

@@ -35,7 +35,7 @@ from matplotlib.patches import Polygon, Rectangle
 from ..data import Incident, load_incident
 from ..formatting import EN_DASH, format_number, format_share, format_span, format_value
 from .text import text_width, wrap
-from ..theme import SIZES, Theme, get_theme, mpl_style, vega_config
+from ..theme import PT, SIZES, Theme, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
 from ..missing import present as _present
 
@@ -271,10 +271,6 @@ STYLES = {
 }
 
 
-def _wrap(text: str, width: float, size_px: float, bold: bool) -> list[str]:
-    return wrap(text, width - 2, size_px, bold)  # 2 px spare for hinting
-
-
 def _to_px(scale: tuple, v: float, width: float) -> float:
     """Where value ``v`` falls on a ("linear" | "log", lo, hi) axis ``width`` pixels long."""
     kind, lo, hi = scale
@@ -295,19 +291,18 @@ class _Panel:
 @dataclass
 class _Layout:
     width: float   # content width in pixels
-    k: float       # pixels per unit of font size: 1 for Vega, 100/72 for matplotlib (points at 100 dpi)
     title: list[str] = field(default_factory=list)
     subtitle: list[str] = field(default_factory=list)
     panels: list[_Panel] = field(default_factory=list)
 
     def size(self, style: str) -> float:
-        return SIZES[STYLES[style][0]] * self.k
+        return SIZES[STYLES[style][0]]
 
     def line(self, style: str) -> float:
         return round(self.size(style) * LINE, 1)
 
     def wrap(self, text: str, style: str, width: float | None = None) -> list[str]:
-        return _wrap(text, self.width if width is None else width, self.size(style), STYLES[style][1])
+        return wrap(text, self.width if width is None else width, self.size(style), STYLES[style][1])
 
     @property
     def overhang(self) -> int:
@@ -323,11 +318,13 @@ class _Layout:
         return math.ceil(out)
 
 
-def _layout(chart: Chart, k: float) -> _Layout:
+def _layout(chart: Chart) -> _Layout:
+    """Every mark and line of text in pixels, shared by both renderers (font sizes in px;
+    matplotlib draws them at the same pixel size, see PT)."""
     d = chart.data.reset_index(drop=True)
     stages, context = d[d["panel"] == "funnel"], d[d["panel"] == "context"]
     scale = chart.options["scale"]
-    lay = _Layout(width=chart.width - 2 * PAD, k=k)
+    lay = _Layout(width=chart.width - 2 * PAD)
     W = lay.width
     lay.title, lay.subtitle = lay.wrap(chart.title, "title"), lay.wrap(chart.subtitle, "subtitle")
 
@@ -459,7 +456,7 @@ def build_altair(chart: Chart):
     footer), stacked; y in pixels from the shared layout, x on each panel's value scale."""
     import altair as alt
 
-    t, lay = chart.theme, _layout(chart, 1.0)
+    t, lay = chart.theme, _layout(chart)
     d = chart.data.reset_index(drop=True)
     colour = {"text": t.text, "muted": t.muted, "grid": t.grid, "ink": t.ink}
     tips = [alt.Tooltip(f"tt_{f}:N", title=title) for f, title in (
@@ -558,8 +555,8 @@ class _StyledFigure(Figure):
 
 def build_matplotlib(chart: Chart) -> Figure:
     """The static rendering: one axes in pixel units over the whole figure (width/100 in at
-    100 dpi), drawing the same layout as the Vega-Lite one with fonts in points."""
-    t, lay = chart.theme, _layout(chart, 100 / 72)
+    100 dpi), drawing the same layout as the Vega-Lite one, text at the same pixel sizes."""
+    t, lay = chart.theme, _layout(chart)
     colour = {"text": t.text, "muted": t.muted, "grid": t.grid, "ink": t.ink}
     gaps = vega_config(t)["title"]  # the same spacing under title and subtitle as Vega's
     head = len(lay.title) * lay.line("title") + gaps["subtitlePadding"] + len(lay.subtitle) * lay.line("subtitle")
@@ -576,7 +573,7 @@ def build_matplotlib(chart: Chart) -> Figure:
 
         def put_text(x, y, s, style):
             size_key, bold, role = STYLES[style]
-            ax.text(x, y, s, fontsize=SIZES[size_key], fontweight="bold" if bold else "normal", color=colour[role],
+            ax.text(x, y, s, fontsize=SIZES[size_key] * PT, fontweight="bold" if bold else "normal", color=colour[role],
                     ha="left", va="top", parse_math=False)  # parse_math off: a "$" is a dollar, not TeX
 
         y = PAD

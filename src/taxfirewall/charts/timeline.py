@@ -44,8 +44,8 @@ import pandas as pd
 from .. import dates
 from ..data import Incident, load_incident
 from ..formatting import format_date
-from .text import text_width as _raw_width, wrap as _wrap
-from ..theme import SIZES, Theme, contrast, get_theme, mpl_style, vega_config
+from .text import SPARE, text_width as _raw_width, wrap as _wrap
+from ..theme import PT, SIZES, Theme, contrast, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
 
 PAD = 8              # outer padding, as in the house vega config (px)
@@ -56,14 +56,10 @@ DOT, DOT_KEY = 10, 14  # point diameters (px): ordinary, key moment
 RING = 6             # the accent ring is this much wider than its point
 BAR = 8              # thickness of a month/year bar
 COMPACT_SHARE = 0.6  # labels wider than this share of the plot -> numbered (phone) layout
-PT = 72 / 100        # matplotlib points per pixel at dpi 100: sizes match the browser's px
 DAY = pd.Timedelta(days=1)
 
 
 # --------------------------------------------------------------------------- text metrics
-
-SPARE = 1.03  # measured widths get 3% spare for hinting
-
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in px of ``text`` at ``size`` px, with the hinting spare."""
@@ -71,7 +67,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    return _wrap(text, width, size, bold, spare=SPARE)
+    return _wrap(text, width, size, bold)
 
 
 def humanise(name: str) -> str:
