@@ -288,3 +288,28 @@ def test_chart_is_named_by_its_caption_which_shows_only_when_the_chart_is_not_dr
     page, _ = open_page(url, width=800, scripts=False)
     assert accessible_names(page, ".chart-view") == alts
     assert all(w > 100 for w in page.evaluate(caption_widths))  # not drawn: the caption is the chart
+
+
+@pytest.mark.browser
+def test_a_phone_gets_each_charts_phone_layout_and_a_wider_window_the_article_one(built, open_page):
+    from taxfirewall.layouts import LAYOUTS_MIME
+
+    nb = json.loads((built["out1"] / "_executed" / "synth-story.ipynb").read_text())
+    phones = [o["data"][LAYOUTS_MIME]["layouts"]["320"] for c in nb["cells"] for o in c.get("outputs", [])
+              if LAYOUTS_MIME in o.get("data", {})]
+    assert len(phones) == 2
+    drawn_at = "w => [...document.querySelectorAll('.chart-view.drawn')].filter(e => e.dataset.layout === w).length === 2"
+    svg_widths = "[...document.querySelectorAll('.chart-view svg')].map(s => +s.getAttribute('width'))"
+    page, log = open_page((built["out1"] / "synth-story.html").as_uri(), width=320)
+    page.wait_for_function(drawn_at, arg="320", timeout=15000)
+    assert all(abs(w - 320) <= 2 for w in page.evaluate(svg_widths))
+    # the page rebuilt each phone spec from its difference: every text of the layout is drawn
+    drawn_texts = page.evaluate(
+        "[...document.querySelectorAll('.chart-view svg')].map(s => [...s.querySelectorAll('text')].map(t => t.textContent))")
+    for spec, texts in zip(phones, drawn_texts):
+        wanted = {r["text"] for rows in spec["datasets"].values() for r in rows if isinstance(r.get("text"), str) and r["text"].strip()}
+        assert wanted and wanted <= set(texts)
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.wait_for_function(drawn_at, arg="600", timeout=15000)
+    assert all(abs(w - 600) <= 2 for w in page.evaluate(svg_widths))
+    assert log.errors == [] and log.blocked == []

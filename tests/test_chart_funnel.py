@@ -67,8 +67,20 @@ def layers(spec: dict):
             yield layer["mark"], layer["encoding"], layer_rows(spec, layer, panel)
 
 
+def tip(row: dict, title: str):
+    """One line of a mark's tooltip (the looked-up ``tt`` object), or None."""
+    return (row.get("tt") or {}).get(title)
+
+
 def spec_strings(spec: dict) -> str:
-    return " ".join(str(v) for _, _, rows in layers(spec) for row in rows for v in row.values() if isinstance(v, str))
+    def strings(v):
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, dict):  # the tooltip object
+            for x in v.values():
+                yield from strings(x)
+
+    return " ".join(s for _, _, rows in layers(spec) for row in rows for v in row.values() for s in strings(v))
 
 
 def text_problems(fig, tolerance: float = 0.5, margin: float = 6) -> list[str]:
@@ -179,13 +191,13 @@ def test_range_stage_is_a_span_never_a_solid_bar(folder, loaded):
     for _, r in ranges.iterrows():
         label = r["label"]
         solid = [rows for mark, _, rows in layers(spec) if mark["type"] == "rect" and mark.get("color") == t.ink]
-        assert not any(row.get("tt_label") == label for rows in solid for row in rows)
+        assert not any(tip(row, "Figure") == label for rows in solid for row in rows)
         spans = [(mark, row) for mark, _, rows in layers(spec) if mark["type"] == "rect" for row in rows
-                 if row.get("tt_label") == label]
+                 if tip(row, "Figure") == label]
         assert spans and all(mark["color"] == t.range_fill and mark["opacity"] < 1 for mark, _ in spans)
         assert {(row["v"], row["v2"]) for _, row in spans} == {(float(r["low"]), float(r["high"]))}
         brackets = [row for mark, _, rows in layers(spec) if mark["type"] == "rule" for row in rows
-                    if row.get("tt_label") == label]
+                    if tip(row, "Figure") == label]
         assert {row["v"] for row in brackets} >= {float(r["low"]), float(r["high"])}
     fig = chart.figure()
     for s in ranges["stage"]:
@@ -212,7 +224,7 @@ def test_context_figures_are_listed_apart_and_never_stages(folder, loaded):
     assert not stage_sums & set(d["representative"].dropna())
     # in the spec, context figures have no bar, span or dot
     spec = chart.altair().to_dict()
-    marked = {row.get("tt_label") for mark, _, rows in layers(spec) if mark["type"] in ("rect", "point") for row in rows}
+    marked = {tip(row, "Figure") for mark, _, rows in layers(spec) if mark["type"] in ("rect", "point") for row in rows}
     assert not marked & set(ctx["label"])
     no_ctx = funnel_chart(inc, show_context=False)
     assert (no_ctx.data["panel"] == "funnel").all() and len(no_ctx.altair().to_dict()["vconcat"]) < len(spec["vconcat"]) + 1
@@ -305,11 +317,12 @@ def test_spec_validates_against_the_shipped_vega_lite_schema(loaded):
 
 def test_every_data_mark_has_a_tooltip(loaded):
     spec = funnel_chart(loaded[IRS]).altair().to_dict()
-    titles = {"Figure", "Value", "Share", "Reported values", "Verification", "Sources"}
+    titles = ["Figure", "Value", "Share", "Reported values", "Verification", "Sources"]
     for mark, enc, rows in layers(spec):
-        if rows and "tt_label" in rows[0]:
-            assert {t["title"] for t in enc["tooltip"]} == titles, mark
-    reported = [row["tt_reported"] for _, _, rows in layers(spec) for row in rows if "tt_reported" in row]
+        if rows and "tt" in rows[0]:
+            assert enc["tooltip"]["field"] == "tt", mark
+            assert all(list(row["tt"]) == titles for row in rows), mark
+    reported = [tip(row, "Reported values") for _, _, rows in layers(spec) for row in rows if "tt" in row]
     assert any("(preferred)" in r and ";" in r for r in reported)
 
 

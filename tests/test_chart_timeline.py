@@ -367,9 +367,8 @@ def test_key_moments_are_bigger_and_bolder_in_both_renderings(irs_spec, irs_char
     assert min(size[f"point-{e}"] for e in key_points["event_id"]) > max(size[f"point-{e}"] for e in other_points["event_id"])
 
     labels = next(l for l in plot_layers(irs_spec)
-                  if mark_type(l) == "text" and any(r.get("gid", "").startswith("label-") for r in values(irs_spec, l)))
-    weights = {r["event_id"]: r["weight"] for r in values(irs_spec, labels) if r["gid"].startswith("label-")}
-    assert {e for e, w in weights.items() if w == "bold"} == set(keys["event_id"])
+                  if mark_type(l) == "text" and any(r.get("event_id") for r in values(irs_spec, l)))
+    assert {r["event_id"] for r in values(irs_spec, labels) if r["weight"] == "bold"} == set(keys["event_id"])
     rings = [l for l in plot_layers(irs_spec) if isinstance(l["mark"], dict) and l["mark"].get("stroke") == irs_chart.theme.accent]
     assert {r["event_id"] for l in rings for r in values(irs_spec, l)} == set(keys["event_id"])
 
@@ -397,10 +396,10 @@ def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_s
 
 def test_tooltips_carry_the_event_detail(irs_spec):
     points = next(l for l in plot_layers(irs_spec) if mark_type(l) == "point" and "shape" in l["encoding"])
-    titles = [t["title"] for t in points["encoding"]["tooltip"]]
-    assert titles == ["Event", "Date", "Category", "What happened", "Who", "Sources", "Verification"]
+    assert points["encoding"]["tooltip"]["field"] == "tt"
     row = values(irs_spec, points)[0]
-    assert row["outlets"] and row["verification_label"] and row["date_detail"]
+    assert list(row["tt"]) == ["Event", "Date", "Category", "What happened", "Who", "Sources", "Verification"]
+    assert row["tt"]["Sources"] and row["tt"]["Verification"] and row["tt"]["Date"]
 
 
 # ----------------------------------------------------------------------------- edits and determinism

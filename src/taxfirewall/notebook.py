@@ -237,12 +237,18 @@ def split_list(value) -> list[str] | None:
     return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
 
 
-def setup() -> None:
+def setup(phone_layouts: bool = True) -> None:
     """Display charts as the Vega-Lite mimetype (offline in JupyterLab, embeddable by the
-    report template) instead of altair's default HTML, which loads its runtime from a CDN."""
+    report template) instead of altair's default HTML, which loads its runtime from a CDN.
+
+    ``phone_layouts``: charts also carry their phone layouts, which a report page switches
+    to on a narrow screen (about 25 KB a page for both charts; see taxfirewall.layouts)."""
     import altair as alt
 
+    from . import layouts
+
     alt.renderers.enable("mimetype")
+    layouts.phone_layouts(phone_layouts)
 
 
 # --------------------------------------------------------------------------- hygiene

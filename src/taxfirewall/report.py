@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 
 from . import __version__
+from .layouts import LAYOUTS_MIME, page_chart
 from .notebook import VEGALITE_MIME
 from .paths import TEMPLATES_DIR
 
@@ -91,7 +92,8 @@ _PANDAS_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.S)
 
 def prepare(nb):
     """A copy of ``nb`` ready for the template: reader-hidden cells dropped, each Vega-Lite
-    output annotated with a deterministic id, its alt text and its escaped spec, pandas
+    output annotated with a deterministic id, its alt text and its escaped spec (with its
+    narrower layouts as differences, :mod:`taxfirewall.layouts`), pandas
     tables without their notebook styles and pretty-printing indentation."""
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if HIDE_TAG not in c.get("metadata", {}).get("tags", [])]
@@ -114,7 +116,7 @@ def prepare(nb):
                 output.setdefault("metadata", {})["tf_chart"] = {
                     "id": f"chart-{ci}-{oi}",
                     "alt": chart_alt(spec),
-                    "spec_json": script_json(spec),
+                    "spec_json": script_json(page_chart(spec, data.get(LAYOUTS_MIME))),
                 }
     return nb
 

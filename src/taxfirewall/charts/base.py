@@ -45,6 +45,7 @@ class Chart:
     options: dict = field(default_factory=dict)
     build_altair: Callable[["Chart"], object] | None = None
     build_matplotlib: Callable[["Chart"], object] | None = None
+    relayout: Callable[[int], "Chart"] | None = None  # the same chart laid out at another width
 
     @property
     def footer_lines(self) -> list[str]:
@@ -60,5 +61,16 @@ class Chart:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # In a notebook a Chart displays as its altair rendering: JupyterLab draws it
-        # natively (offline), the report template turns it into an inline vega view.
-        return self.altair()._repr_mimebundle_(include=include, exclude=exclude)
+        # natively (offline), the report template turns it into an inline vega view. Its
+        # phone layouts ride along under a mimetype JupyterLab ignores and reports use.
+        from ..layouts import LAYOUTS_MIME, display_widths
+
+        bundle = self.altair()._repr_mimebundle_(include=include, exclude=exclude)
+        data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
+        widths = display_widths(self.width)
+        if self.relayout is not None and widths and any(k.startswith("application/vnd.vegalite") for k in data):
+            data = {**data, LAYOUTS_MIME: {
+                "width": self.width,
+                "layouts": {str(w): self.relayout(w).altair().to_dict() for w in widths},
+            }}
+        return data, meta

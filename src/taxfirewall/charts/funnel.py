@@ -225,6 +225,10 @@ def funnel_chart(
         raise ValueError(f"unknown scale {scale!r} (expected one of: {', '.join(SCALES)})")
     inc = incident if isinstance(incident, Incident) else load_incident(incident)
     data = _rows(inc, scale, show_context)
+
+    def relayout(w: int) -> Chart:
+        return funnel_chart(inc, theme=theme, scale=scale, width=w, show_context=show_context, credit=credit)
+
     stages, context = data[data["panel"] == "funnel"], data[data["panel"] == "context"]
     source_ids = tuple(dict.fromkeys(s for ids in data["source_ids"] for s in ids.split("; ") if s))
     return Chart(
@@ -242,6 +246,7 @@ def funnel_chart(
         options={"scale": scale, "show_context": bool(show_context)},
         build_altair=build_altair,
         build_matplotlib=build_matplotlib,
+        relayout=relayout,
     )
 
 
@@ -435,15 +440,18 @@ def _layout(chart: Chart) -> _Layout:
 
 
 def _tooltip(row: pd.Series) -> dict:
-    """What hovering any mark of a figure tells: the figure, its value, its evidence."""
+    """What hovering any mark of a figure tells: the figure, its value, its evidence, as one
+    object (vega's tooltip shows an object as a table of its keys and values)."""
     share = row["share_text"] or ("first stage" if row["panel"] == "funnel" else "not part of the funnel")
     return {
-        "tt_label": row["label"],
-        "tt_value": row["value_text"],
-        "tt_share": share,
-        "tt_reported": row["reported_values"],
-        "tt_verification": row["verification"],
-        "tt_sources": row["outlets"],
+        "tt": {
+            "Figure": row["label"],
+            "Value": row["value_text"],
+            "Share": share,
+            "Reported values": row["reported_values"],
+            "Verification": row["verification"],
+            "Sources": row["outlets"],
+        },
         "tt_description": f"{row['label']}: {row['value_text']}" + (f", {row['share_text']}" if row["share_text"] else ""),
     }
 
@@ -459,14 +467,12 @@ def build_altair(chart: Chart):
     t, lay = chart.theme, _layout(chart)
     d = chart.data.reset_index(drop=True)
     colour = {"text": t.text, "muted": t.muted, "grid": t.grid, "ink": t.ink}
-    tips = [alt.Tooltip(f"tt_{f}:N", title=title) for f, title in (
-        ("label", "Figure"), ("value", "Value"), ("share", "Share"), ("reported", "Reported values"),
-        ("verification", "Verification"), ("sources", "Sources"))]
+    tips = alt.Tooltip("tt:N")
     describe = {"description": alt.Description("tt_description:N")}
     # The tooltip text lives once, in one table keyed by figure row; every mark that stands
     # for a figure looks it up (copying it into each layer's rows tripled the spec's size).
-    tip_rows = pd.DataFrame([{"fig": int(i), **_tooltip(d.loc[i])} for i in d.index])
-    tip_data = alt.LookupData(data=tip_rows, key="fig", fields=[c for c in tip_rows.columns if c != "fig"])
+    tip_rows = [{"fig": int(i), **_tooltip(d.loc[i])} for i in d.index]
+    tip_data = alt.LookupData(data=alt.InlineData(values=tip_rows), key="fig", fields=["tt", "tt_description"])
 
     def frame(items):
         rows = []

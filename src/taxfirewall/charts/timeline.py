@@ -435,6 +435,11 @@ def timeline_chart(
     always); ``as_of``: the "As of" date (default: the latest source publication).
     """
     inc = incident if isinstance(incident, Incident) else load_incident(Path(incident))
+
+    def relayout(w: int) -> Chart:
+        return timeline_chart(inc, theme=theme, start=start, end=end, categories=categories, annotate=annotate,
+                              as_of=as_of, width=w, credit=credit)
+
     tl = inc.timeline
     enum = [str(c) for c in tl["category"].cat.categories]
 
@@ -526,6 +531,7 @@ def timeline_chart(
         },
         build_altair=build_altair,
         build_matplotlib=build_matplotlib,
+        relayout=relayout,
     )
 
 
@@ -678,14 +684,15 @@ def build_altair(chart: Chart):
     Y = lambda field: alt.Y(field, type="quantitative", scale=None, axis=None)  # noqa: E731  rows are laid out in px
     color = alt.Color("category:N", scale=alt.Scale(domain=cats, range=[f["colors"][c] for c in cats]), legend=None)
     shape = alt.Shape("category:N", scale=alt.Scale(domain=cats, range=[f["shapes"][c] for c in cats]), legend=None)
-    tooltip = [alt.Tooltip(f"{c}:N", title=name) for c, name in _TOOLTIP]
+    tooltip = alt.Tooltip("tt:N")  # one object per event: vega shows it as a table
     ring = dict(shape="circle", filled=False, stroke=t.accent, strokeWidth=2, opacity=1, aria=False)  # key-moment ring
     d = chart.data
     fields = ["event_id", "category", "highlight", "x_start", "x_end", "px0", "px1", "mark_size", "mark_y"]
     # Tooltip text and the screen-reader label live once per event, in one table that every
     # event mark looks up by id (key-moment rings would otherwise carry second copies).
-    tip_data = alt.LookupData(data=alt.InlineData(values=_records(d, ["event_id"] + [c for c, _ in _TOOLTIP])),
-                              key="event_id", fields=["aria"] + [c for c, _ in _TOOLTIP])
+    tips = [{"event_id": r["event_id"], "aria": r["aria"], "tt": {name: r[c] for c, name in _TOOLTIP}}
+            for r in _records(d, ["event_id"] + [c for c, _ in _TOOLTIP])]
+    tip_data = alt.LookupData(data=alt.InlineData(values=tips), key="event_id", fields=["aria", "tt"])
 
     def marks(records):
         """A chart of event marks: geometry in its rows, words looked up by event id."""
@@ -696,7 +703,7 @@ def build_altair(chart: Chart):
     label_expr = "{" + ", ".join(f"'{ms}': '{label}'" for _, label, ms in meta["ticks"]) + "}[toNumber(datum.value)]"
     layers = [
         # gridlines at the ticks; this layer also carries the axis
-        alt.Chart(alt.Data(values=tick_rows)).mark_rule(color=t.grid, strokeWidth=1, aria=False).encode(
+        alt.Chart(alt.InlineData(values=tick_rows)).mark_rule(color=t.grid, strokeWidth=1, aria=False).encode(
             x=alt.X("t:T", scale=xscale, title=None, axis=alt.Axis(
                 values=[ms for _, _, ms in meta["ticks"]], labelExpr=label_expr, grid=False, labelFlush=False,
                 labelOverlap=False, tickSize=4, domainColor=t.muted, tickColor=t.muted, labelPadding=3)),
@@ -721,7 +728,7 @@ def build_altair(chart: Chart):
     if arrows:
         for a in arrows:
             a.update(t=to_ms(a["x"]), shape=f"triangle-{a['way']}")
-        layers.append(alt.Chart(alt.Data(values=arrows)).mark_point(filled=True, opacity=1, size=BAR ** 2, aria=False).encode(
+        layers.append(alt.Chart(alt.InlineData(values=arrows)).mark_point(filled=True, opacity=1, size=BAR ** 2, aria=False).encode(
             x=alt.X("t:T", scale=xscale), y=Y("y"), color=color, shape=alt.Shape("shape:N", scale=None)))
     points = d[d["mark"] == "point"]
     if len(points):
@@ -736,21 +743,20 @@ def build_altair(chart: Chart):
         layers.append(marks(recs).mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1).encode(
             x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
             size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
-    labels = _event_labels(chart)
+    labels = [{"t": to_ms(lab["x"]), "y": lab["y"], "text": lab["text"], "size": lab["size"], "color": lab["color"],
+               "align": lab["align"], "weight": "bold" if lab["bold"] else "normal", "event_id": lab["event_id"]}
+              for lab in _event_labels(chart)]
     if labels:
-        for lab in labels:
-            lab["t"] = to_ms(lab["x"])
-            lab["weight"] = "bold" if lab["bold"] else "normal"
-        layers.append(alt.Chart(alt.Data(values=labels)).mark_text(
+        layers.append(alt.Chart(alt.InlineData(values=labels)).mark_text(
             baseline="middle", align=alt.ExprRef("datum.align"), fontWeight=alt.ExprRef("datum.weight"), aria=False).encode(
             x=alt.X("t:T", scale=xscale), y=Y("y"), text="text:N",
             size=alt.Size("size:Q", scale=None), color=alt.Color("color:N", scale=None)))
     asof = meta["as_of"]
     if asof:
         right = asof["px"] + 4 + text_width(asof["text"], SIZES["small"]) <= f["plot_w"]
-        layers.append(alt.Chart(alt.Data(values=[{"t": asof["ms"], "y0": a, "y1": b} for a, b in asof["segments"]])).mark_rule(
+        layers.append(alt.Chart(alt.InlineData(values=[{"t": asof["ms"], "y0": a, "y1": b} for a, b in asof["segments"]])).mark_rule(
             color=t.muted, strokeDash=[4, 3], strokeWidth=1.2, aria=False).encode(x=alt.X("t:T", scale=xscale), y=Y("y0"), y2="y1:Q"))
-        layers.append(alt.Chart(alt.Data(values=[{"t": to_ms(asof["px"] + (4 if right else -4)), "text": asof["text"]}])).mark_text(
+        layers.append(alt.Chart(alt.InlineData(values=[{"t": to_ms(asof["px"] + (4 if right else -4)), "text": asof["text"]}])).mark_text(
             align="left" if right else "right", baseline="middle", fontSize=SIZES["small"], color=t.muted, aria=False).encode(
             x=alt.X("t:T", scale=xscale), y=alt.datum(STRIP / 2, type="quantitative", scale=None), text="text:N"))
     plot = alt.layer(*layers).properties(width=f["plot_w"], height=f["plot_h"])
@@ -772,21 +778,22 @@ def build_altair(chart: Chart):
                         color=alt.Color("color:N", scale=None), size=alt.Size("area:Q", scale=None))
         if events:
             below.append(marks(events).mark_point(filled=True, opacity=1).encode(
-                **encoding, tooltip=[alt.Tooltip(f"{c}:N", title=name) for c, name in _TOOLTIP], description="aria:N"))
+                **encoding, tooltip=tooltip, description="aria:N"))
         if swatches:
-            below.append(alt.Chart(alt.Data(values=swatches)).mark_point(filled=True, opacity=1, aria=False).encode(**encoding))
+            below.append(alt.Chart(alt.InlineData(values=swatches)).mark_point(filled=True, opacity=1, aria=False).encode(**encoding))
     rings = [dict(s, area=s["size"] ** 2) for s in f["symbols"] if s["kind"] == "ring"]
     if rings:
-        below.append(alt.Chart(alt.Data(values=rings)).mark_point(**ring).encode(
+        below.append(alt.Chart(alt.InlineData(values=rings)).mark_point(**ring).encode(
             x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), size=alt.Size("area:Q", scale=None)))
     bars = [dict(s, x0=s["x"] - s["size"] / 2, x1=s["x"] + s["size"] / 2, y0=s["y"] - BAR / 2, y1=s["y"] + BAR / 2)
             for s in f["symbols"] if s["kind"] == "bar"]
     if bars:
-        below.append(alt.Chart(alt.Data(values=bars)).mark_rect(
+        below.append(alt.Chart(alt.InlineData(values=bars)).mark_rect(
             fill=t.muted, fillOpacity=_span_alpha(t), stroke=t.muted, strokeWidth=1, aria=False).encode(
             x=alt.X("x0:Q", scale=None, axis=None), x2="x1:Q", y=Y("y0"), y2="y1:Q"))
-    texts = [dict(s, weight="bold" if s["bold"] else "normal") for s in f["texts"]]
-    below.append(alt.Chart(alt.Data(values=texts)).mark_text(
+    texts = [{"x": s["x"], "y": s["y"], "text": s["text"], "size": s["size"], "color": s["color"], "align": s["align"],
+              "weight": "bold" if s["bold"] else "normal"} for s in f["texts"]]
+    below.append(alt.Chart(alt.InlineData(values=texts)).mark_text(
         baseline="middle", align=alt.ExprRef("datum.align"), fontWeight=alt.ExprRef("datum.weight"), aria=False).encode(
         x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), text="text:N",
         size=alt.Size("size:Q", scale=None), color=alt.Color("color:N", scale=None)))

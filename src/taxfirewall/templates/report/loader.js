@@ -1,15 +1,67 @@
 (function () {
   "use strict";
-  // Draw every chart; one that cannot be drawn keeps its caption (the alt text) on screen.
+  // Draws every chart at the layout that suits its column, again when the column changes
+  // width; a chart that cannot be drawn keeps its caption (the alt text) on screen.
   if (typeof window.vegaEmbed !== "function") return;
   var opts = JSON.parse(document.getElementById("tf-embed-options").textContent);
-  var views = document.querySelectorAll("[data-vega-spec]");
-  for (var i = 0; i < views.length; i++) {
-    (function (el) {
-      var spec = JSON.parse(document.getElementById(el.getAttribute("data-vega-spec")).textContent);
-      window.vegaEmbed(el, spec, opts).then(function () {
-        el.classList.add("drawn");
-      }, function () {});
-    })(views[i]);
+
+  // The twin of taxfirewall.layouts.patch: a narrower layout is a difference from the main spec.
+  function patch(a, d) {
+    if (d === null || typeof d !== "object" || Array.isArray(d)) return d;
+    if ("$set" in d) return d.$set;
+    var out, k;
+    if ("$list" in d) {
+      out = a.slice();
+      for (k in d.$list) out[+k] = patch(a[+k], d.$list[k]);
+      return out;
+    }
+    out = Object.assign({}, a);
+    for (k in d) {
+      if (d[k] !== null && typeof d[k] === "object" && "$del" in d[k]) delete out[k];
+      else out[k] = patch(a[k], d[k]);
+    }
+    return out;
   }
+
+  // The widest layout the column shows at no less than min_scale, else the narrowest.
+  function choose(chart, column) {
+    var widths = chart.layouts.map(function (l) { return l[0]; });
+    if (chart.width) widths.push(chart.width);
+    var best = widths.length ? widths[0] : null;
+    for (var i = 0; i < widths.length; i++) if (widths[i] * chart.min_scale <= column) best = widths[i];
+    return best;
+  }
+
+  function specAt(chart, width) {
+    for (var i = 0; i < chart.layouts.length; i++) {
+      if (chart.layouts[i][0] === width) return patch(chart.spec, chart.layouts[i][1]);
+    }
+    return chart.spec;
+  }
+
+  function draw(view) {
+    var width = choose(view.chart, view.el.parentNode.clientWidth);
+    if (view.token && width === view.width) return;
+    var token = (view.token = (view.token || 0) + 1);
+    view.width = width;
+    window.vegaEmbed(view.el, specAt(view.chart, width), opts).then(function (result) {
+      if (token !== view.token) return result.finalize();  // a newer layout took its place
+      if (view.result) view.result.finalize();
+      view.result = result;
+      view.el.setAttribute("data-layout", width === null ? "" : String(width));
+      view.el.classList.add("drawn");
+    }, function () {
+      view.el.classList.remove("drawn");
+    });
+  }
+
+  var views = [], els = document.querySelectorAll("[data-vega-spec]"), timer = null;
+  for (var i = 0; i < els.length; i++) {
+    views.push({ el: els[i], chart: JSON.parse(document.getElementById(els[i].getAttribute("data-vega-spec")).textContent) });
+  }
+  views.forEach(draw);
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { views.forEach(draw); }, 150);
+  });
 })();
