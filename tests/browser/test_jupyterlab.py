@@ -1,4 +1,4 @@
-"""JupyterLab itself: open the explore notebook, run every cell, see the charts render offline."""
+"""JupyterLab itself: open a notebook, run every cell, see the charts render offline."""
 
 from __future__ import annotations
 
@@ -60,9 +60,12 @@ def lab(tmp_path):
         proc.kill()
 
 
-def test_explore_notebook_runs_in_jupyterlab_and_charts_render(lab, open_page):
+# the explorer's charts carry one layout; the story's also carry their phone layouts under a
+# mimetype of ours, which JupyterLab must pass over for the Vega-Lite one
+@pytest.mark.parametrize("notebook", ["01_explore", "04_story"])
+def test_notebook_runs_in_jupyterlab_and_charts_render(lab, open_page, notebook):
     # a tall window keeps every cell on screen: JupyterLab only renders what is visible
-    page, log = open_page(f"{lab}/lab/tree/notebooks/01_explore.ipynb?token={TOKEN}", width=1400, height=8000)
+    page, log = open_page(f"{lab}/lab/tree/notebooks/{notebook}.ipynb?token={TOKEN}", width=1400, height=8000)
     page.wait_for_selector(".jp-Notebook", timeout=60000)
     # wait until the kernel has started and reports idle, then Run > Run All Cells
     page.wait_for_function("() => /\\|\\s*Idle/.test(document.querySelector('.jp-StatusBar-Widget')?.parentElement?.textContent || '')", timeout=120000)
@@ -89,5 +92,6 @@ def test_explore_notebook_runs_in_jupyterlab_and_charts_render(lab, open_page):
         "() => [...document.querySelectorAll('.jp-OutputArea-output svg.marks, .jp-OutputArea-output canvas.marks')].map(e => e.getBoundingClientRect().width * e.getBoundingClientRect().height)"
     )
     assert all(s > 0 for s in sizes)
+    assert page.locator(".jp-OutputArea-output:has-text('No renderer could be found')").count() == 0
     blocked = [u for u in log.blocked if "127.0.0.1" not in u]
     assert blocked == [], blocked
