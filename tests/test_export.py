@@ -15,6 +15,7 @@ from taxfirewall.charts import CHARTS
 from taxfirewall.cli import main
 from taxfirewall.export import ARTICLE_WIDTH, STATIC_DIR, export_all
 from taxfirewall.formatting import format_value
+from taxfirewall.layouts import patch
 from taxfirewall.vendor import bundle_name
 
 from conftest import IRS, edit_cell, read_rows
@@ -95,11 +96,14 @@ def test_exported_specs_validate_against_the_vega_lite_schema(exported, slug):
         spec = json.loads((exported / slug / f"{slug}{suffix}.vl.json").read_text(encoding="utf-8"))
         validator.validate(spec)
     page = (exported / slug / "index.html").read_text(encoding="utf-8")
-    specs = json.loads(re.search(r'<script id="specs" type="application/json">(.*?)</script>', page, re.S).group(1))
-    assert set(specs) == {"light", "dark"}
-    for by_width in specs.values():
-        for spec in by_width.values():
+    carried = json.loads(re.search(r'<script id="specs" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert set(carried["layouts"]) == {"light", "dark"}
+    for theme, by_width in carried["layouts"].items():
+        for width, difference in by_width.items():
+            spec = patch(carried["spec"], difference)  # as the page's script rebuilds it
             validator.validate(spec)
+            expected = CHARTS[slug](load_incident(IRS), theme=theme, width=int(width)).altair().to_dict()
+            assert spec == expected, (theme, width)
 
 
 def test_csv_is_exactly_the_data_plotted(exported):

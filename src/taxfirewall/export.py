@@ -2,7 +2,8 @@
 
 ``<out>/<chart>/`` holds
 - ``index.html``: the interactive chart page. It carries the chart built at several widths
-  and both themes and shows the one that fits its container (layout and label wrapping
+  and both themes (the article spec whole, every other one as its difference from it) and
+  shows the one that fits its container (layout and label wrapping
   are computed per width in Python, so a phone gets a real phone layout, not a shrunk
   desktop one), tells its parent frame its height, switches theme on ``?theme=`` or a
   message, and falls back to the static PNG without scripts;
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from .charts import CHARTS
 from .data import Incident, load_incident
+from .layouts import diff
 from .output import write_atomic
 from .theme import THEMES, get_theme, mpl_style
 from .vendor import EMBED_OPTIONS, bundle_name, vega_bundle
@@ -94,15 +96,22 @@ def _templates():
     return Environment(loader=PackageLoader("taxfirewall", "templates"), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
 
 
+def page_specs(charts: dict, default_theme: str) -> dict:
+    """What a chart page carries: the default theme's article spec whole, and every theme
+    and width as its difference from it (:mod:`taxfirewall.layouts`): a third of the bytes
+    of eight whole specs, since encodings and tooltip tables repeat across layouts."""
+    base = charts[(default_theme, ARTICLE_WIDTH)]
+    return {"spec": base, "layouts": {theme: {str(w): diff(base, charts[(theme, w)]) for w in BREAKPOINTS} for theme in THEMES}}
+
+
 def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
     """The standalone chart page (see module docstring)."""
-    specs = {theme: {str(w): charts[(theme, w)] for w in BREAKPOINTS} for theme in THEMES}
     return _templates().get_template("chart_page.html.j2").render(
         slug=slug,
         title=title,
         alt=alt,
         default_theme=default_theme,
-        specs_json=json_for_script(specs),
+        specs_json=json_for_script(page_specs(charts, default_theme)),
         options_json=json_for_script(EMBED_OPTIONS),
         breakpoints_json=json_for_script(list(BREAKPOINTS)),
         runtime=f"../{STATIC_DIR}/{bundle_name()}",

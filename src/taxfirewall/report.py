@@ -168,8 +168,9 @@ def _exporter():
         c.TemplateExporter.exclude_input = True
         c.TemplateExporter.exclude_input_prompt = True
         c.TemplateExporter.exclude_output_prompt = True
-        _local.exporter = ReportExporter(
-            config=c, template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)]
+        _local.exporter = ReportExporter(  # extra_template_paths: scripts shared with the chart pages
+            config=c, template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
+            extra_template_paths=[str(TEMPLATES_DIR)],
         )
     return _local.exporter
 

@@ -5,23 +5,7 @@
   if (typeof window.vegaEmbed !== "function") return;
   var opts = JSON.parse(document.getElementById("tf-embed-options").textContent);
 
-  // The twin of taxfirewall.layouts.patch: a narrower layout is a difference from the main spec.
-  function patch(a, d) {
-    if (d === null || typeof d !== "object" || Array.isArray(d)) return d;
-    if ("$set" in d) return d.$set;
-    var out, k;
-    if ("$list" in d) {
-      out = a.slice();
-      for (k in d.$list) out[+k] = patch(a[+k], d.$list[k]);
-      return out;
-    }
-    out = Object.assign({}, a);
-    for (k in d) {
-      if (d[k] !== null && typeof d[k] === "object" && "$del" in d[k]) delete out[k];
-      else out[k] = patch(a[k], d[k]);
-    }
-    return out;
-  }
+{% include 'patch.js' %}
 
   // The widest layout the column shows at no less than min_scale, else the narrowest.
   function choose(chart, column) {
@@ -34,7 +18,7 @@
 
   function specAt(chart, width) {
     for (var i = 0; i < chart.layouts.length; i++) {
-      if (chart.layouts[i][0] === width) return patch(chart.spec, chart.layouts[i][1]);
+      if (chart.layouts[i][0] === width) return tfPatch(chart.spec, chart.layouts[i][1]);
     }
     return chart.spec;
   }
