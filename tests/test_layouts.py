@@ -16,7 +16,8 @@ from taxfirewall.notebook import VEGALITE_MIME, setup
 
 # JSON-like values with the shapes Vega-Lite specs have: objects, lists of objects, scalars
 keys = st.sampled_from(["a", "b", "c", "data", "values", "x", "$schema"])
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, width=16), st.text(max_size=3))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from([0.0, 1.0, -1.0, 0.5]),
+                    st.floats(allow_nan=False, allow_infinity=False, width=16), st.text(max_size=3))
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
                       max_leaves=20)
 
@@ -28,9 +29,10 @@ def size(value) -> int:
 @settings(max_examples=300, deadline=None)
 @given(values, values)
 def test_patch_of_a_diff_gives_back_the_second_value(a, b):
-    assert patch(a, diff(a, b)) == b
+    as_json = lambda v: json.dumps(v, sort_keys=True)  # noqa: E731  1, 1.0 and true differ here
+    assert as_json(patch(a, diff(a, b))) == as_json(b)
     # what the page carries is JSON: the difference survives a round trip through it
-    assert patch(a, json.loads(json.dumps(diff(a, b)))) == b
+    assert as_json(patch(a, json.loads(json.dumps(diff(a, b))))) == as_json(b)
 
 
 @pytest.fixture(scope="module")

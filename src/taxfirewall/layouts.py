@@ -1,16 +1,18 @@
-"""A chart's narrower layouts, carried by a report page as differences from its main one.
+"""A chart's other layouts, carried by a page as differences from its main one.
 
 The charts are laid out in Python per width (labels wrapped, lanes stacked), so a phone
 needs a layout of its own, not the article layout shrunk to half size. A report page holds
-the main Vega-Lite spec whole and each narrower layout as :func:`diff` from it: most of a
-spec (encodings, config, tooltip tables) is the same at every width, so a phone layout
-costs the page a fraction of a second spec. The page's loader applies the difference with
-a JavaScript twin of :func:`patch` (``templates/report/loader.js``).
+the main Vega-Lite spec whole and each narrower layout as :func:`diff` from it; a chart
+page (:mod:`taxfirewall.export`) does the same for every width and theme. Most of a spec
+(encodings, config, tooltip tables) is the same in every layout, so another layout costs a
+fraction of a second spec. The pages rebuild a layout with ``tfPatch``
+(``templates/patch.js``), the JavaScript twin of :func:`patch`.
 
 A difference is JSON: for two objects, only the keys that changed (a removed key is
 ``{"$del": 1}``); for two lists of the same length holding objects or lists,
 ``{"$list": {index: difference}}``; anything else is the new value, wrapped as
-``{"$set": value}`` when it is an object (so it is not read as a difference).
+``{"$set": value}`` when it is an object (so it is not read as a difference). Values are
+compared as JSON compares them: ``1``, ``1.0`` and ``true`` all differ.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 # beside the Vega-Lite output: {"width": main width, "layouts": {"<width>": spec, ...}}
 LAYOUTS_MIME = "application/vnd.taxfirewall.layouts+json"
 PHONE_WIDTHS = (320,)  # narrower layouts a displayed chart carries (px)
+MIN_SCALE = 0.8  # a report shows the widest layout it can draw at no less than this scale
 _display = {"widths": PHONE_WIDTHS}
 
 
@@ -31,7 +34,17 @@ def phone_layouts(on: bool = True) -> None:
 def display_widths(main_width: int) -> list[int]:
     """The narrower layouts a chart displayed at ``main_width`` carries."""
     return [w for w in _display["widths"] if w < main_width]
-MIN_SCALE = 0.8  # a page shows the widest layout it can draw at no less than this scale
+
+
+def _same(x: Any, y: Any) -> bool:
+    """Equal as JSON values (Python's == takes 1, 1.0 and True for one another)."""
+    if type(x) is not type(y):
+        return False
+    if isinstance(x, dict):
+        return x.keys() == y.keys() and all(_same(v, y[k]) for k, v in x.items())
+    if isinstance(x, list):
+        return len(x) == len(y) and all(map(_same, x, y))
+    return x == y
 
 
 def diff(a: Any, b: Any) -> Any:
@@ -41,7 +54,7 @@ def diff(a: Any, b: Any) -> Any:
         for k, v in b.items():
             if k not in a:
                 out[k] = {"$set": v} if isinstance(v, dict) else v
-            elif a[k] != v:
+            elif not _same(a[k], v):
                 out[k] = diff(a[k], v)
         for k in a:
             if k not in b:
@@ -49,7 +62,7 @@ def diff(a: Any, b: Any) -> Any:
         return out
     if (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
             and all(isinstance(x, (dict, list)) for x in a)):
-        return {"$list": {str(i): diff(x, y) for i, (x, y) in enumerate(zip(a, b)) if x != y}}
+        return {"$list": {str(i): diff(x, y) for i, (x, y) in enumerate(zip(a, b)) if not _same(x, y)}}
     return {"$set": b} if isinstance(b, dict) else b
 
 

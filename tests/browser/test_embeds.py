@@ -95,6 +95,10 @@ def test_dark_mode_flag_switches_the_theme(charts_dir, open_page, slug):
     page, _ = open_page((charts_dir / slug / "index.html").as_uri() + "?theme=auto", width=600, color_scheme="dark")
     assert _rendered(page.main_frame)["cls"] == "dark"
     assert log.errors == []
+    # an unknown or hostile theme name falls back to the default theme
+    for name in ("__proto__", "constructor", "sepia"):
+        page, log = open_page((charts_dir / slug / "index.html").as_uri() + f"?theme={name}", width=600)
+        assert _rendered(page.main_frame)["cls"] == "light" and log.errors == [], name
 
 
 @pytest.mark.parametrize("slug", list(CHARTS))

@@ -35,7 +35,7 @@
       view.el.setAttribute("data-layout", width === null ? "" : String(width));
       view.el.classList.add("drawn");
     }, function () {
-      view.el.classList.remove("drawn");
+      if (token === view.token) view.el.classList.remove("drawn");
     });
   }
 
