@@ -57,6 +57,22 @@ def edit_cell(folder: Path, file: str, key: str, key_value: str, column: str, ne
     raise KeyError(key_value)
 
 
+def write_notebook(path: Path, parameters: str, *cells) -> Path:
+    """A notebook file for build tests: a cell tagged `parameters` with that source, then
+    ``cells`` (nbformat cells), with stable cell ids and the project's python3 kernel."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    params = new_code_cell(parameters)
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[params, *cells])
+    for i, c in enumerate(nb.cells):
+        c.id = f"cell-{i}"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
 def _dataset(spec: dict, data: dict) -> list[dict]:
     return data["values"] if "values" in data else spec["datasets"][data["name"]]
 

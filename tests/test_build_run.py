@@ -16,9 +16,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
-from conftest import ROOT, SYNTHETIC, edit_cell
+from conftest import ROOT, SYNTHETIC, edit_cell, write_notebook
 from taxfirewall import __version__, load_incident, story
 from taxfirewall.cli import main
 from taxfirewall.formatting import format_value
@@ -33,10 +33,8 @@ TAXFIREWALL = str(Path(sys.executable).parent / "taxfirewall")
 
 def stand_in_notebook(path: Path) -> Path:
     """A tiny notebook (a stand-in chart) that fails or sleeps on request."""
-    params = new_code_cell('fail = False  # raise in the last cell\nseconds = 0  # sleep this long first')
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[
-        params,
+    return write_notebook(
+        path, "fail = False  # raise in the last cell\nseconds = 0  # sleep this long first",
         new_code_cell("import time\ntime.sleep(seconds)"),
         new_markdown_cell("## A stand-in chart"),
         new_code_cell(
@@ -45,12 +43,7 @@ def stand_in_notebook(path: Path) -> Path:
             ".mark_bar().encode(x='x:Q')"
         ),
         new_code_cell("if fail:\n    raise ValueError('stand-in failure <b>')"),
-    ])
-    for i, c in enumerate(nb.cells):
-        c.id = f"cell-{i}"
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
+    )
 
 
 def run(manifest, out, *extra) -> int:

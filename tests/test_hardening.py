@@ -16,13 +16,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from taxfirewall import build as buildmod
 from taxfirewall.cli import main
 from taxfirewall.manifest import ManifestError, check_reports, load_manifest
+from conftest import write_notebook
 from test_build import report, write_manifest
 
 SLUG = "page"
@@ -30,20 +30,13 @@ SLUG = "page"
 
 def tiny_notebook(path: Path) -> Path:
     """A notebook with one parameters cell whose kernel ends its own process on request."""
-    params = new_code_cell("die = False  # end the kernel process (os._exit) in the third cell")
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[
-        params,
+    return write_notebook(
+        path, "die = False  # end the kernel process (os._exit) in the third cell",
         new_markdown_cell("## A tiny page"),
         new_code_cell("print('the page body')"),
         new_code_cell("if die:\n    import os\n    os._exit(1)"),
         new_code_cell("print('after')"),
-    ])
-    for i, c in enumerate(nb.cells):
-        c.id = f"cell-{i}"
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
+    )
 
 
 def tiny_manifest(folder: Path, notebook: Path, die: bool = False) -> str:
