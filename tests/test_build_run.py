@@ -6,7 +6,6 @@ Outputs always go to tmp dirs (``--out``), never the real reports/.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -115,7 +114,7 @@ def test_page_has_alt_text_code_hidden_and_provenance(built):
         # the alt text once: the caption, which names the chart (role="img") and shows
         # until the chart is drawn
         assert re.sub(r"<script.*?</script>", "", html, flags=re.S).count(alt) == 1
-        assert f'role="img" aria-labelledby="chart-' in html
+        assert 'role="img" aria-labelledby="chart-' in html
         assert f'aria-hidden="true">{alt}</figcaption>' in html
     assert html.count('<script type="application/json" id="chart-') == 2
     assert "load_incident" not in html and "In&nbsp;[" not in html  # no code, no prompts

@@ -14,7 +14,6 @@ from .errors import DataError
 from .paths import DEFAULT_INCIDENT, DESCRIPTOR_NAME
 from .schema import PackageSchema
 from .validate import check_incident, representative
-from .missing import present as _present
 
 
 
