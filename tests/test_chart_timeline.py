@@ -7,6 +7,7 @@ import html
 import io
 import itertools
 import json
+import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -425,3 +426,19 @@ def test_renderings_are_deterministic():
     svg = svg_bytes(a.figure())  # saved outside any style context, as the exporter does
     assert svg == svg_bytes(b.figure())
     assert b"<text" in svg and html.escape(a.title, quote=False).encode() in svg  # text stays text
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("width", [600, 320])
+def test_vega_draws_every_text_in_the_themes_text_colours_and_titles_in_the_main_one(theme, width):
+    """Rows name colours by role; the rendered SVG must show the theme's own colours (a
+    scale merged with the category palette once painted labels blue and orange)."""
+    chart = timeline_chart(IRS, theme=theme, width=width)
+    t = chart.theme
+    root = ET.fromstring(vlc.vegalite_to_svg(chart.altair().to_dict(), vl_version="5.20"))
+    fills = {}
+    for el in root.iter("{http://www.w3.org/2000/svg}text"):
+        fills.setdefault(el.get("fill"), []).append("".join(el.itertext()))
+    assert set(fills) <= {t.text, t.muted, t.accent}, set(fills)
+    titled = [title for title in chart.data["title"] if title in fills.get(t.text, [])]
+    assert titled, "no event title drawn in the theme's text colour"

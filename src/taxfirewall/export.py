@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .charts import CHARTS
 from .data import Incident, load_incident
-from .layouts import diff
+from .layouts import diff, patch
 from .output import write_atomic
 from .theme import THEMES, get_theme, mpl_style
 from .vendor import EMBED_OPTIONS, bundle_name, vega_bundle
@@ -97,11 +97,23 @@ def _templates():
 
 
 def page_specs(charts: dict, default_theme: str) -> dict:
-    """What a chart page carries: the default theme's article spec whole, and every theme
-    and width as its difference from it (:mod:`taxfirewall.layouts`): a third of the bytes
-    of eight whole specs, since encodings and tooltip tables repeat across layouts."""
+    """What a chart page carries: the default theme's article spec whole; each width of the
+    default theme as its difference from that spec, and each other theme as its difference
+    from the default theme at the same width (:mod:`taxfirewall.layouts`). Encodings,
+    tooltip tables and, across themes, all data repeat, so this is a fraction of the bytes
+    of eight whole specs."""
     base = charts[(default_theme, ARTICLE_WIDTH)]
-    return {"spec": base, "layouts": {theme: {str(w): diff(base, charts[(theme, w)]) for w in BREAKPOINTS} for theme in THEMES}}
+    layouts = {default_theme: {str(w): diff(base, charts[(default_theme, w)]) for w in BREAKPOINTS}}
+    for theme in THEMES:
+        if theme != default_theme:
+            layouts[theme] = {str(w): diff(charts[(default_theme, w)], charts[(theme, w)]) for w in BREAKPOINTS}
+    return {"theme": default_theme, "spec": base, "layouts": layouts}
+
+
+def page_spec_at(carried: dict, theme: str, width: int) -> dict:
+    """The spec a chart page draws for ``theme`` at ``width`` (the twin of its script)."""
+    spec = patch(carried["spec"], carried["layouts"][carried["theme"]][str(width)])
+    return spec if theme == carried["theme"] else patch(spec, carried["layouts"][theme][str(width)])
 
 
 def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:

@@ -694,6 +694,11 @@ def build_altair(chart: Chart):
             for r in _records(d, ["event_id"] + [c for c, _ in _TOOLTIP])]
     tip_data = alt.LookupData(data=alt.InlineData(values=tips), key="event_id", fields=["aria", "tt"])
 
+    # Rows name their colour by role or category; one scale turns names into this theme's
+    # colours, so the light and dark specs share their data (a chart page carries both).
+    named = {t.text: "~text", t.muted: "~muted", t.accent: "~accent", **{f["colors"][c]: c for c in cats}}
+    ink = alt.Color("color:N", legend=None, scale=alt.Scale(domain=list(named.values()), range=list(named)))
+
     def marks(records):
         """A chart of event marks: geometry in its rows, words looked up by event id."""
         geometry = [{k: v for k, v in r.items() if k != "aria"} for r in records]
@@ -743,14 +748,14 @@ def build_altair(chart: Chart):
         layers.append(marks(recs).mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1).encode(
             x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
             size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
-    labels = [{"t": to_ms(lab["x"]), "y": lab["y"], "text": lab["text"], "size": lab["size"], "color": lab["color"],
+    labels = [{"t": to_ms(lab["x"]), "y": lab["y"], "text": lab["text"], "size": lab["size"], "color": named[lab["color"]],
                "align": lab["align"], "weight": "bold" if lab["bold"] else "normal", "event_id": lab["event_id"]}
               for lab in _event_labels(chart)]
     if labels:
         layers.append(alt.Chart(alt.InlineData(values=labels)).mark_text(
             baseline="middle", align=alt.ExprRef("datum.align"), fontWeight=alt.ExprRef("datum.weight"), aria=False).encode(
             x=alt.X("t:T", scale=xscale), y=Y("y"), text="text:N",
-            size=alt.Size("size:Q", scale=None), color=alt.Color("color:N", scale=None)))
+            size=alt.Size("size:Q", scale=None), color=ink))
     asof = meta["as_of"]
     if asof:
         right = asof["px"] + 4 + text_width(asof["text"], SIZES["small"]) <= f["plot_w"]
@@ -759,13 +764,14 @@ def build_altair(chart: Chart):
         layers.append(alt.Chart(alt.InlineData(values=[{"t": to_ms(asof["px"] + (4 if right else -4)), "text": asof["text"]}])).mark_text(
             align="left" if right else "right", baseline="middle", fontSize=SIZES["small"], color=t.muted, aria=False).encode(
             x=alt.X("t:T", scale=xscale), y=alt.datum(STRIP / 2, type="quantitative", scale=None), text="text:N"))
-    plot = alt.layer(*layers).properties(width=f["plot_w"], height=f["plot_h"])
+    # colour scales per layer: the category scale and the named-colour scale must not merge
+    plot = alt.layer(*layers).resolve_scale(color="independent").properties(width=f["plot_w"], height=f["plot_h"])
 
     # the block under the axis: key, "Date not found" lane, legend, footer (px coordinates)
     below = []
     for s in f["symbols"]:
         s["shape"] = f["shapes"].get(s["category"], "circle") if s["category"] else "circle"
-        s["color"] = f["colors"].get(s["category"], t.muted) if s["category"] else t.muted
+        s["color"] = s["category"] if s["category"] in f["colors"] else "~muted"
     pts = [s for s in f["symbols"] if s["kind"] == "point"]
     if pts:
         undated = set(d.loc[d["mark"] == "list", "event_id"].astype(str))
@@ -775,7 +781,7 @@ def build_altair(chart: Chart):
         # decorative (their text sits beside them and the alt text lists the categories)
         events, swatches = [s for s in pts if s["event_id"] in undated], [s for s in pts if s["event_id"] not in undated]
         encoding = dict(x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), shape=alt.Shape("shape:N", scale=None),
-                        color=alt.Color("color:N", scale=None), size=alt.Size("area:Q", scale=None))
+                        color=ink, size=alt.Size("area:Q", scale=None))
         if events:
             below.append(marks(events).mark_point(filled=True, opacity=1).encode(
                 **encoding, tooltip=tooltip, description="aria:N"))
@@ -791,13 +797,13 @@ def build_altair(chart: Chart):
         below.append(alt.Chart(alt.InlineData(values=bars)).mark_rect(
             fill=t.muted, fillOpacity=_span_alpha(t), stroke=t.muted, strokeWidth=1, aria=False).encode(
             x=alt.X("x0:Q", scale=None, axis=None), x2="x1:Q", y=Y("y0"), y2="y1:Q"))
-    texts = [{"x": s["x"], "y": s["y"], "text": s["text"], "size": s["size"], "color": s["color"], "align": s["align"],
+    texts = [{"x": s["x"], "y": s["y"], "text": s["text"], "size": s["size"], "color": named[s["color"]], "align": s["align"],
               "weight": "bold" if s["bold"] else "normal"} for s in f["texts"]]
     below.append(alt.Chart(alt.InlineData(values=texts)).mark_text(
         baseline="middle", align=alt.ExprRef("datum.align"), fontWeight=alt.ExprRef("datum.weight"), aria=False).encode(
         x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), text="text:N",
-        size=alt.Size("size:Q", scale=None), color=alt.Color("color:N", scale=None)))
-    under = alt.layer(*below).properties(width=f["plot_w"], height=f["below_h"])
+        size=alt.Size("size:Q", scale=None), color=ink))
+    under = alt.layer(*below).resolve_scale(color="independent").properties(width=f["plot_w"], height=f["below_h"])
 
     # vconcat spacing counts from the bottom of the plot's axis
     top = alt.vconcat(plot, under, spacing=f["below_top"] - f["plot_top"] - f["plot_h"] - 26).properties(
