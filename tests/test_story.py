@@ -149,3 +149,16 @@ def test_readme_findings_match_the_dataset():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     expected = generated.fence("findings", "taxfirewall readme", findings_markdown(load_incident()))
     assert generated.block(text, "findings") == expected, "run `taxfirewall readme` (make reports does)"
+
+
+@pytest.mark.parametrize("which", ["irs", "synth"])
+def test_story_page_lists_the_stages_in_order_and_the_context_figures_one_by_one(which, request):
+    incident = request.getfixturevalue(which)
+    page = story.narrative_html(incident)
+    stages = re.findall(r"<li>(.*?)</li>", re.search(r"<ol[^>]*>(.*?)</ol>", page).group(1))
+    assert len(stages) == len(incident.funnel)
+    for item, (_, row) in zip(stages, incident.funnel.iterrows()):
+        assert item.startswith(story.escape(f"{row['label']}: "))
+    lists = re.findall(r'<ul class="tf-list">(.*?)</ul>', page)
+    if len(incident.context):
+        assert len(re.findall(r"<li>", lists[0])) == len(incident.context)

@@ -242,22 +242,23 @@ def verification_summary(incident: Incident) -> list[str]:
     return out
 
 
-def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]:
-    """The story's paragraphs, plain text (escape before putting them in HTML): what the
-    data covers, each funnel stage with its share of the one before, the context figures,
-    the timeline's span. :func:`verification_summary` says what is confirmed."""
+def narrative_blocks(incident: Incident, *, as_of_date: str | None = None) -> list[tuple[str, list[str], bool]]:
+    """The story as blocks of plain text (escape before putting them in HTML), each a lead
+    sentence with the items that follow it (a list on the page; ``True``: numbered): what
+    the data covers, each funnel stage with its share of the one before, the context
+    figures, the timeline's span. :func:`verification_summary` says what is confirmed."""
     pref = incident.preferred
     n_sources = len(incident.sources)
-    paras = [
+    blocks = [(
         f"This report draws on {_count(len(incident.figures))} reported values for "
         f"{_count(len(pref))} figures from {_count(n_sources)} sources, current to "
         f"{as_of(incident, as_of_date)}. Where sources disagree every value is kept, and one is "
-        f"preferred for a stated reason: the table of figures gives each reason."
-    ]
+        f"preferred for a stated reason: the table of figures gives each reason.", [], False,
+    )]
     funnel = incident.funnel
     if len(funnel):
-        lead = f"The funnel has {_n(len(funnel), 'stage', 'stages')}, widest first."
-        paras.append(" ".join([lead, *funnel_sentences(incident)]))
+        blocks.append((f"The funnel has {_n(len(funnel), 'stage', 'stages')}, widest first.",
+                       funnel_sentences(incident), True))
     context = incident.context
     if len(context):
         items = [
@@ -265,7 +266,7 @@ def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]
             f"({verification_label(r['verification'])})."
             for _, r in context.iterrows()
         ]
-        paras.append(" ".join(["Other figures give context and are never added into the funnel.", *items]))
+        blocks.append(("Other figures give context and are never added into the funnel.", items, False))
     tl = incident.timeline
     dated = tl[~tl["undated"]]
     if len(tl):
@@ -276,13 +277,18 @@ def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]
         vague = int(dated["date_precision"].astype(str).isin(["month", "year"]).sum())
         sentence += f". {_count(vague)} {'is' if vague == 1 else 'are'} dated only to the month or year"
         sentence += f" and {_count(int(tl['undated'].sum()))} could not be dated."
-        paras.append(sentence)
+        blocks.append((sentence, [], False))
     n_corr = len(incident.corrections)
-    paras.append(
+    blocks.append((
         f"Corrections logged since publication: {_count(n_corr)}; the log is at the end." if n_corr else
-        "No corrections have been logged since publication."
-    )
-    return paras
+        "No corrections have been logged since publication.", [], False,
+    ))
+    return blocks
+
+
+def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]:
+    """The story's paragraphs as plain text: each block of :func:`narrative_blocks` run on."""
+    return [" ".join([lead, *items]) for lead, items, _ in narrative_blocks(incident, as_of_date=as_of_date)]
 
 
 # --------------------------------------------------------------------------- HTML pieces
@@ -296,16 +302,22 @@ def heading_html(text: str, level: int = 2) -> str:
     return f"<h{level}>{escape(str(text))}</h{level}>"
 
 
+def _list_html(items: list[str], ordered: bool = False, cls: str = "tf-list") -> str:
+    tag = "ol" if ordered else "ul"
+    return f'<{tag} class="{cls}">{"".join(f"<li>{escape(i)}</li>" for i in items)}</{tag}>'
+
+
 def narrative_html(incident: Incident, *, as_of_date: str | None = None) -> str:
-    """The narrative as escaped HTML, with the key moments as a list after the timeline paragraph."""
-    paras = narrative(incident, as_of_date=as_of_date)
+    """The narrative as escaped HTML: stages and context figures as lists (they read one
+    by one on a phone), the key moments as a list after the timeline paragraph."""
     moments = key_events(incident)
     parts = []
-    for text in paras:
-        parts.append(_p(text))
-        if text.startswith("The timeline has") and moments:
-            items = "".join(f"<li>{escape(m)}</li>" for m in moments)
-            parts.append(f'<p class="tf-list-head">Key moments:</p><ul class="tf-moments">{items}</ul>')
+    for lead, items, ordered in narrative_blocks(incident, as_of_date=as_of_date):
+        parts.append(_p(lead))
+        if items:
+            parts.append(_list_html(items, ordered))
+        if lead.startswith("The timeline has") and moments:
+            parts.append(f'<p class="tf-list-head">Key moments:</p>{_list_html(moments, cls="tf-list tf-moments")}')
     return f'<div class="tf-narrative">{"".join(parts)}</div>'
 
 
