@@ -140,7 +140,7 @@ def test_irs_funnel_page_lists_every_reported_value(built):
     inc = load_incident()
     funnel_values = inc.reported_values[inc.reported_values["role"] == "funnel"]
     for text in funnel_values["as_reported"]:
-        assert f"<td>{story.escape(str(text))}</td>" in html
+        assert f'<td data-label="Reported as">{story.escape(str(text))}</td>' in html
 
 
 def test_unchanged_reports_are_skipped_and_a_changed_dataset_rebuilds_only_its_report(built, capsys):

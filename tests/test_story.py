@@ -74,7 +74,7 @@ def test_story_tells_confirmed_from_unverified(irs, synth):
 def test_figures_table_lists_every_reported_value_with_source_verification_and_reason(irs):
     html = story.figures_table_html(irs)
     for _, v in irs.reported_values.iterrows():
-        assert f"<td>{story.escape(str(v['as_reported']))}</td>" in html
+        assert f'<td data-label="Reported as">{story.escape(str(v["as_reported"]))}</td>' in html
     for reason in irs.figure_definitions["preferred_reason"]:
         assert story.escape(str(reason)) in html
     assert html.count(">preferred</td>") == len(irs.figure_definitions)

@@ -340,6 +340,13 @@ def _source_cell(incident: Incident, source_id: str) -> str:
     return source_link(s["url"], label)
 
 
+def _row(cls: str, head: list[str], cells: list[str]) -> str:
+    """One table row of already-escaped cells, each labelled with its column (a phone shows
+    the label beside the value when the table turns into a list)."""
+    tds = "".join(f'<td data-label="{escape(h, quote=True)}">{c}</td>' for h, c in zip(head, cells))
+    return f'<tr class="{cls}">{tds}</tr>'
+
+
 def _table(caption: str, head: list[str], body: str, cls: str) -> str:
     ths = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
     return (
@@ -378,16 +385,15 @@ def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
                 else f"{_digits(v['low'], v['unit'])}{EN_DASH}{_digits(v['high'], v['unit'])}"
             )
             tier = _tier(v["verification"])
-            rows.append(
-                f'<tr class="tf-tier-{tier}{" tf-preferred" if v["preferred"] else ""}">'
-                f"<td>{escape(_text(v['as_reported']))}</td>"
-                f"<td>{escape(value)}</td>"
-                f"<td>{escape(bounds)}</td>"
-                f"<td>{_source_cell(incident, _text(v['source_id']))}</td>"
-                f"<td>{escape(_text(v['attributed_to']))}</td>"
-                f"<td>{escape(verification_label(v['verification']))}</td>"
-                f"<td>{'preferred' if v['preferred'] else ''}</td></tr>"
-            )
+            rows.append(_row(f"tf-tier-{tier}{' tf-preferred' if v['preferred'] else ''}", head, [
+                escape(_text(v["as_reported"])),
+                escape(value),
+                escape(bounds),
+                _source_cell(incident, _text(v["source_id"])),
+                escape(_text(v["attributed_to"])),
+                escape(verification_label(v["verification"])),
+                "preferred" if v["preferred"] else "",
+            ]))
         groups.append(f"<tbody>{header}{''.join(rows)}</tbody>")
     what = {"funnel": "funnel stage", "context": "context figure"}.get(role or "", "figure")
     return _table(f"Every reported value, by {what}, with its source", head, "".join(groups), "tf-figures")
@@ -405,14 +411,9 @@ def events_table_html(incident: Incident, *, start=None, end=None, categories=No
         if note:
             what += f'<br><span class="tf-note">Seed text differs: {escape(note)}</span>'
         cls = "tf-highlight " if bool(r["highlight"]) else ""
-        rows.append(
-            f'<tr class="{cls}tf-tier-{_tier(r["verification"])}">'
-            f"<td>{escape(_event_date(r))}</td>"
-            f"<td>{escape(_text(r['title']))}</td>"
-            f"<td>{what}</td>"
-            f"<td>{sources}</td>"
-            f"<td>{escape(verification_label(r['verification']))}</td></tr>"
-        )
+        rows.append(_row(f"{cls}tf-tier-{_tier(r['verification'])}", head, [
+            escape(_event_date(r)), escape(_text(r["title"])), what, sources, escape(verification_label(r["verification"])),
+        ]))
     return _table("Timeline events, with sources", head, f"<tbody>{''.join(rows)}</tbody>", "tf-events")
 
 
