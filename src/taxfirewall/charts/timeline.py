@@ -697,6 +697,9 @@ def build_altair(chart: Chart):
     # Rows name their colour by role or category; one scale turns names into this theme's
     # colours, so the light and dark specs share their data (a chart page carries both).
     named = {t.text: "~text", t.muted: "~muted", t.accent: "~accent", **{f["colors"][c]: c for c in cats}}
+    event_labels = _event_labels(chart)
+    for other in [lab["color"] for lab in event_labels] + [s["color"] for s in f["texts"]]:
+        named.setdefault(other, other)  # a colour outside the roles names itself
     ink = alt.Color("color:N", legend=None, scale=alt.Scale(domain=list(named.values()), range=list(named)))
 
     def marks(records):
@@ -750,7 +753,7 @@ def build_altair(chart: Chart):
             size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
     labels = [{"t": to_ms(lab["x"]), "y": lab["y"], "text": lab["text"], "size": lab["size"], "color": named[lab["color"]],
                "align": lab["align"], "weight": "bold" if lab["bold"] else "normal", "event_id": lab["event_id"]}
-              for lab in _event_labels(chart)]
+              for lab in event_labels]
     if labels:
         layers.append(alt.Chart(alt.InlineData(values=labels)).mark_text(
             baseline="middle", align=alt.ExprRef("datum.align"), fontWeight=alt.ExprRef("datum.weight"), aria=False).encode(
