@@ -171,6 +171,16 @@ def funnel_sentences(incident: Incident) -> list[str]:
     return out
 
 
+def context_sentences(incident: Incident) -> list[str]:
+    """One sentence per context figure (never part of the funnel): its preferred value and
+    how well it is established."""
+    return [
+        f"{_text(r['label'])}: {format_value(r['value'], r['low'], r['high'], r['unit'])} "
+        f"({verification_label(r['verification'])})."
+        for _, r in incident.context.iterrows()
+    ]
+
+
 def key_events(incident: Incident, start=None, end=None, categories=None) -> list[str]:
     """'April 7, 2025: IRS–DHS agreement signed' for each highlighted event."""
     tl = _events(incident, start, end, categories)
@@ -259,14 +269,9 @@ def narrative_blocks(incident: Incident, *, as_of_date: str | None = None) -> li
     if len(funnel):
         blocks.append((f"The funnel has {_n(len(funnel), 'stage', 'stages')}, widest first.",
                        funnel_sentences(incident), True))
-    context = incident.context
-    if len(context):
-        items = [
-            f"{_text(r['label'])}: {format_value(r['value'], r['low'], r['high'], r['unit'])} "
-            f"({verification_label(r['verification'])})."
-            for _, r in context.iterrows()
-        ]
-        blocks.append(("Other figures give context and are never added into the funnel.", items, False))
+    context = context_sentences(incident)
+    if context:
+        blocks.append(("Other figures give context and are never added into the funnel.", context, False))
     tl = incident.timeline
     dated = tl[~tl["undated"]]
     if len(tl):
@@ -503,10 +508,7 @@ def findings_markdown(incident: Incident) -> str:
     it, and the key moments, every number formatted from the dataset."""
     lines = ["**The funnel**, widest stage first:", ""]
     lines += [f"- {sentence}" for sentence in funnel_sentences(incident)]
-    context = [
-        f"- {_text(r['label'])}: {format_value(r['value'], r['low'], r['high'], r['unit'])} ({verification_label(r['verification'])})."
-        for _, r in incident.context.iterrows()
-    ]
+    context = [f"- {sentence}" for sentence in context_sentences(incident)]
     if context:
         lines += ["", "**Not part of the funnel** (they count other things and are never added to it):", "", *context]
     moments = key_events(incident)

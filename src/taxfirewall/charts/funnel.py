@@ -501,8 +501,6 @@ def build_altair(chart: Chart):
                 tip = {}
                 if all(it.get("row") is not None for it in items):
                     base, tip = base.transform_lookup(lookup="fig", from_=tip_data), {"tooltip": tips}
-                elif "description" in enc:  # a described mark must stand for a figure
-                    enc = {k: v for k, v in enc.items() if k != "description"}
                 layers.append(getattr(base, mark)(**props).encode(**enc, **tip))
 
         for it in by("wedge"):  # first, so everything draws over it

@@ -44,7 +44,7 @@ import pandas as pd
 from .. import dates
 from ..data import Incident, load_incident
 from ..formatting import format_date
-from .text import SPARE, text_width as _raw_width, wrap as _wrap
+from .text import SPARE, text_width as _raw_width, wrap
 from ..theme import PT, SIZES, Theme, contrast, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
 
@@ -64,10 +64,6 @@ DAY = pd.Timedelta(days=1)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in px of ``text`` at ``size`` px, with the hinting spare."""
     return _raw_width(text, size, bold) * SPARE
-
-
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    return _wrap(text, width, size, bold)
 
 
 def humanise(name: str) -> str:
