@@ -11,11 +11,12 @@ from .missing import present as _present
 
 _SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"))
 EN_DASH = "\u2013"
+MONEY_UNITS = ("usd", "usd_per_person")  # units written with a leading "$"
 
 
 
 def _prefix(unit: str | None) -> str:
-    return "$" if unit in ("usd", "usd_per_person") else ""
+    return "$" if unit in MONEY_UNITS else ""
 
 
 def _scaled(n: float) -> tuple[str, str]:

@@ -1,0 +1,207 @@
+"""What a reported value lets a reader rely on, and the one set of words for it.
+
+Each reported value carries a ``bound`` (see the codebook) saying which of its ``low`` and
+``high`` the source supports. A bound that is only a storage convention (the 7,999,999
+behind "more than 7 million") is never shown to a reader and never used as if reported:
+:attr:`Quantity.supported` leaves it open (``None``). Shares and spreads are computed
+from the supported ends only, with exact fractions, and rounded outward.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .formatting import EN_DASH, MONEY_UNITS, format_number, format_span
+from .missing import present
+
+BOUNDS = ("exact", "rounded", "about", "more_than", "at_least", "fewer_than", "at_most", "nearly", "range", "vague")
+POINTS = ("exact", "rounded", "about")  # the source gave a number
+LOW_ONLY = ("more_than", "at_least")  # the high bound is a convention
+HIGH_ONLY = ("fewer_than", "at_most")  # the low bound is a convention
+
+
+def _int(x) -> int | None:
+    return int(x) if present(x) else None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One reported (or preferred) value: its bound kind, numbers and the source's words."""
+
+    bound: str
+    value: int | None
+    low: int
+    high: int
+    unit: str = ""
+    as_reported: str = ""
+
+    @classmethod
+    def of(cls, row) -> "Quantity":
+        """From any row (Series or dict) with bound, value, low, high, unit, as_reported."""
+        get = row.get
+        return cls(
+            bound=str(get("bound")), value=_int(get("value")), low=int(get("low")), high=int(get("high")),
+            unit=str(get("unit")) if present(get("unit")) else "",
+            as_reported=str(get("as_reported")) if present(get("as_reported")) else "",
+        )
+
+    @property
+    def is_point(self) -> bool:
+        return self.bound in POINTS and self.value is not None
+
+    @property
+    def supported(self) -> tuple[int | None, int | None]:
+        """The ends a reader may rely on; None where the wording sets no limit."""
+        if self.is_point:
+            return self.value, self.value
+        if self.bound in LOW_ONLY:
+            return self.low, None
+        if self.bound in HIGH_ONLY:
+            return None, self.high
+        return self.low, self.high
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        """The supported ends with open ones at 0 and infinity: what every comparison uses."""
+        lo, hi = self.supported
+        return (0 if lo is None else lo), (math.inf if hi is None else hi)
+
+    @property
+    def drawn(self) -> float:
+        """The number a chart compares stages by: the point, else the high bound."""
+        return self.value if self.is_point else self.high
+
+    @property
+    def text(self) -> str:
+        """The value in the direction and with the qualifier the source gave."""
+        n = lambda x: format_number(x, self.unit)  # noqa: E731
+        b = self.bound
+        if b in ("exact", "rounded") and self.value is not None:
+            return n(self.value)
+        if b == "about" and self.value is not None:
+            return f"about {n(self.value)}"
+        if b == "more_than":
+            return f"more than {n(self.low - 1)}"
+        if b == "at_least":
+            return f"at least {n(self.low)}"
+        if b == "fewer_than":
+            return f"fewer than {n(self.high + 1)}"
+        if b == "at_most":
+            return f"at most {n(self.high)}"
+        if b == "nearly":
+            return f"nearly {n(self.high + 1)}"
+        if b == "vague" and self.as_reported:
+            return self.as_reported
+        return n(self.low) if self.low == self.high else format_span(self.low, self.high, self.unit)
+
+    @property
+    def bounds_text(self) -> str:
+        """Every digit of the ends a reader may rely on: '47,289', '2,000–2,364', '7,000,001 or more'."""
+        p = "$" if self.unit in MONEY_UNITS else ""
+        d = lambda x: f"{p}{int(x):,}"  # noqa: E731
+        lo, hi = self.supported
+        if self.is_point:
+            lo, hi = self.low, self.high  # the interval the rounding allows
+        if lo is None and hi is None:
+            return "not known"
+        if hi is None:
+            return f"{d(lo)} or more"
+        if lo is None:
+            return f"up to {d(hi)}"
+        return d(lo) if lo == hi else f"{d(lo)}{EN_DASH}{d(hi)}"
+
+
+# --------------------------------------------------------------------------- shares
+
+@dataclass(frozen=True)
+class Share:
+    """A share of the previous stage: a point, or an interval whose open ends are None."""
+
+    low: Fraction | None
+    high: Fraction | None
+    point: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.low is not None or self.high is not None
+
+    def contains(self, ratio: float) -> bool:
+        return (self.low is None or ratio >= self.low) and (self.high is None or ratio <= self.high)
+
+    @property
+    def shown(self) -> tuple[Fraction | None, Fraction | None]:
+        """The displayed ends as fractions of one, rounded outward (a point: to nearest)."""
+        places = _places(self.low if self.low is not None else self.high)
+        step = Fraction(1, 100 * 10**places)
+        if self.point:
+            v = _round(self.low, step, "nearest")
+            return v, v
+        lo = None if self.low is None else _round(self.low, step, "down")
+        hi = None if self.high is None else _round(self.high, step, "up")
+        return lo, hi
+
+    @property
+    def text(self) -> str:
+        """'3.7%', '3.1–15.5%', 'at most 4.3%', 'at least 12%'; '' when nothing is known."""
+        if not self.known:
+            return ""
+        places = _places(self.low if self.low is not None else self.high)
+        lo, hi = self.shown
+        pct = lambda x: f"{float(x * 100):.{places}f}"  # noqa: E731
+        if lo is None:
+            return f"at most {pct(hi)}%"
+        if hi is None:
+            return f"at least {pct(lo)}%"
+        return f"{pct(lo)}%" if lo == hi else f"{pct(lo)}{EN_DASH}{pct(hi)}%"
+
+
+def _places(x: Fraction | None) -> int:
+    """Decimals of a percentage: one under 10%, two under 0.1%, none from 10% up."""
+    if x is None or x >= Fraction(1, 10):
+        return 0
+    return 1 if x >= Fraction(1, 1000) else 2
+
+
+def _round(x: Fraction, step: Fraction, how: str) -> Fraction:
+    q = x / step
+    n = math.floor(q) if how == "down" else math.ceil(q) if how == "up" else math.floor(q + Fraction(1, 2))
+    return n * step
+
+
+def share(this: Quantity, previous: Quantity) -> Share:
+    """This stage over the previous one: a point when both are points, else the interval
+    [this.low / previous.high, this.high / previous.low] of the supported ends."""
+    if this.is_point and previous.is_point:
+        if not previous.value:
+            return Share(None, None)
+        v = Fraction(this.value, previous.value)
+        return Share(v, v, point=True)
+    a, b = this.supported
+    c, d = previous.supported
+    # an open or zero end leaves that side of the share open: 'at most', 'at least'
+    low = Fraction(a, d) if a and d else None
+    high = Fraction(b, c) if b is not None and c else None
+    return Share(low, high)
+
+
+# --------------------------------------------------------------------------- spreads
+
+def spread(values: list[Quantity]) -> tuple[Quantity, Quantity] | None:
+    """The lowest and the highest of the reported values (by their supported ends), or
+    None when every report reads the same."""
+    if len({v.text for v in values}) < 2:
+        return None
+    lowest = min(values, key=lambda v: (v.extent[0], v.extent[1]))
+    highest = max(values, key=lambda v: (v.extent[1], v.extent[0]))
+    return lowest, highest
+
+
+def spread_text(values: list[Quantity]) -> str:
+    """'from 1.2 million to more than 1.27 million' covering every reported value, or ''."""
+    ends = spread(values)
+    if ends is None:
+        return ""
+    a, b = ends
+    return f"from {a.text} to {b.text}" if a.text != b.text else a.text

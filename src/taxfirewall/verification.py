@@ -1,0 +1,71 @@
+"""How well an item is established, in one vocabulary for every surface.
+
+A status weaker than a court record, an official report or a named source is always shown
+beside the item (:func:`caveat`); a ``not_found`` item is never a key moment
+(:func:`is_key`) and never stated as a bare fact.
+"""
+
+from __future__ import annotations
+
+from .missing import present
+
+LABELS = {
+    "court_record": "court record",
+    "official_report": "official report",
+    "named_source": "named source",
+    "anonymous_sources": "anonymous sources",
+    "outlet_calculation": "the outlet's own calculation",
+    "model_estimate": "model estimate",
+    "not_independently_verified": "not independently verified",
+    "not_found": "unconfirmed: no public source corroborates it",
+}
+STRONG = ("court_record", "official_report", "named_source")
+NOT_FOUND = "not_found"
+
+# How the story groups statuses, strongest first: (key, heading, members).
+TIERS = (
+    ("confirmed", "Confirmed in court records", ("court_record",)),
+    ("on-record", "From official reports or named sources", ("official_report", "named_source")),
+    ("estimated", "Estimates (an outlet's or a model's arithmetic)", ("outlet_calculation", "model_estimate")),
+    ("unverified", "Not verified (anonymous sources, not independently verified, or unconfirmed)",
+     ("anonymous_sources", "not_independently_verified", "not_found")),
+)
+
+
+def _code(status) -> str:
+    return str(status) if present(status) else ""
+
+
+def label(status) -> str:
+    """'court record', 'anonymous sources' ... for any status, in reader's words."""
+    code = _code(status)
+    return LABELS.get(code, code.replace("_", " "))
+
+
+def is_weak(status) -> bool:
+    """True when the status must be shown wherever the item appears."""
+    return _code(status) not in STRONG
+
+
+def caveat(status) -> str:
+    """The label of a weak status, '' for a strong one: what a chart or sentence appends."""
+    return label(status) if is_weak(status) else ""
+
+
+def with_caveat(text: str, status) -> str:
+    """'47,289' or '2,000 (anonymous sources)': the text with its caveat, if any, in brackets."""
+    note = caveat(status)
+    return f"{text} ({note})" if note else text
+
+
+def is_key(highlight, status) -> bool:
+    """A key moment: highlighted by the desk and resting on some source (never not_found)."""
+    return bool(highlight) and _code(status) != NOT_FOUND
+
+
+def tier(status) -> str:
+    code = _code(status)
+    for key, _, members in TIERS:
+        if code in members:
+            return key
+    return "unverified"
