@@ -20,7 +20,8 @@ from matplotlib.transforms import Bbox
 
 from taxfirewall import load_incident
 from taxfirewall.charts.funnel import funnel_chart
-from taxfirewall.formatting import format_number, format_share, format_value
+from taxfirewall.formatting import format_number
+from taxfirewall.quantity import Quantity
 
 from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows, write_rows
 
@@ -41,9 +42,9 @@ def expected_labels(inc) -> list[str]:
     """What the chart must print for each stage, computed here from the loaded dataset."""
     out = []
     for _, r in inc.funnel.iterrows():
-        out += [r["label"], format_value(r["value"], r["low"], r["high"], str(r["unit"]))]
+        out += [r["label"], Quantity.of(r).text]
         if r["stage"] > 1:
-            out.append(f"{format_share(r['share_of_previous'], r['share_low'], r['share_high'])} of {r['share_label']}")
+            out.append(f"{r['share'].text} of {r['share_label']}")
     return out
 
 
@@ -119,11 +120,10 @@ def test_chart_data_equals_the_datasets_preferred_values(folder, loaded):
     rows = chart.data[chart.data["panel"] == "funnel"].reset_index(drop=True)
     f = inc.funnel
     assert list(rows["stage"]) == list(f["stage"])
-    for col in ("figure_id", "label", "value", "low", "high", "is_range", "share_of_previous", "share_low", "share_high",
-                "reported_min", "reported_max"):
+    for col in ("figure_id", "label", "value", "low", "high", "is_range", "share_low", "share_high", "value_text"):
         pd.testing.assert_series_equal(rows[col], f[col], check_names=False, check_dtype=False)
     for _, r in rows.iterrows():
-        assert r["value_text"] == format_value(r["value"], r["low"], r["high"], r["unit"])
+        assert r["value_text"] == Quantity.of(r).text
 
 
 @FOLDERS
@@ -151,10 +151,18 @@ def test_disagreeing_sources_are_shown_as_a_reported_span(loaded):
     chart = funnel_chart(inc)
     for _, r in inc.funnel.iterrows():
         text = chart.data.set_index("figure_id").loc[r["figure_id"], "reported_text"]
-        if pd.notna(r["reported_min"]) and r["reported_min"] != r["reported_max"]:
-            assert text.startswith("reported as ") and format_number(r["reported_min"]).split()[0] in text
+        values = inc.quantities(r["figure_id"])
+        if len({v.text for v in values}) > 1:
+            # the spread names the lowest and the highest report in their own words
+            lowest = min(v.extent[0] for v in values)
+            highest = max(v.extent[1] for v in values)
+            assert text.startswith("reports range from ")
+            assert any(v.text in text.split(" to ")[0] and v.extent[0] == lowest for v in values)
+            assert any(text.endswith(v.text) and v.extent[1] == highest for v in values)
         else:
             assert text == ""
+    stage1 = chart.data.set_index("figure_id").loc["F1", "reported_text"]
+    assert stage1 == "reports range from 1.2 million to more than 1.27 million"
 
 
 def test_editing_a_reported_value_changes_data_labels_and_alt_text(incident):
@@ -173,8 +181,8 @@ def test_editing_a_reported_value_changes_data_labels_and_alt_text(incident):
     assert new in spec_strings(after.altair().to_dict()) and new in svg_text(mpl_svg(after))
     # the next stage's share is now of the new number
     s3 = inc.funnel.loc[2]
-    assert after.data.loc[2, "share_text"].startswith(format_share(s3["share_of_previous"], s3["share_low"], s3["share_high"]))
-    assert s3["share_high"] == pytest.approx(min(s3["high"] / 47100, 1.0))
+    assert after.data.loc[2, "share_text"].startswith(s3["share"].text)
+    assert s3["share_high"] == pytest.approx(s3["high"] / 47100)
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -300,7 +308,7 @@ def test_alt_text_names_the_stage_count_and_every_value(folder, loaded):
     n = len(inc.funnel)
     assert chart.alt_text.startswith(f"A funnel chart in {format_number(n)} stages")
     for _, r in inc.funnel.iterrows():
-        assert format_value(r["value"], r["low"], r["high"], str(r["unit"])) in chart.alt_text
+        assert Quantity.of(r).text in chart.alt_text
     for _, r in chart.data[chart.data["panel"] == "context"].iterrows():
         assert r["value_text"] in chart.alt_text.split("not part of the funnel:")[1]
     assert chart.altair().to_dict()["description"] == chart.alt_text

@@ -120,7 +120,7 @@ def test_every_dated_event_is_plotted_at_the_loaded_dates(folder):
     for _, ev in tl.iterrows():
         row = data.loc[ev["event_id"]]
         assert row["start"] == ev["start"] and row["end"] == ev["end"]
-        assert row["title"] == ev["title"] and row["highlight"] == bool(ev["highlight"])
+        assert row["title"] == ev["title"] and row["highlight"] == bool(ev["key"])
         assert row["date_text"] == format_date(ev["start"], ev["end"], str(ev["date_precision"]))
         if not ev["undated"]:
             assert 0 <= row["px0"] <= row["px1"] <= chart.data.attrs["timeline"]["plot_width"]
@@ -183,7 +183,8 @@ def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
     below = [r.get("text") for l in below_layers(irs_spec) for r in values(irs_spec, l)]
     assert "Date not found" in below
     for _, r in undated.iterrows():
-        assert r["title"] in below and r["date_text"] in below  # with its window years
+        assert r["title"] in below and r["sublabel_text"] in below  # with its window years
+        assert r["sublabel_text"].startswith(r["date_text"])
 
     fig = chart.figure()
     renderer = drawn(fig)
@@ -205,8 +206,8 @@ def test_chart_fields_are_generated_from_the_data(irs_chart):
     dated = tl[~tl["undated"]]
     assert c.subtitle.startswith(f"{len(dated)} events from {c.data['date_text'].iloc[0]}")
     assert f"{len(dated)} dated events" in c.alt_text
-    for _, ev in tl[tl["highlight"]].iterrows():
-        assert f"{ev['title']} ({format_date(ev['start'], ev['end'], str(ev['date_precision']))})" in c.alt_text
+    for _, ev in tl[tl["key"]].iterrows():
+        assert f"{ev['title']} ({format_date(ev['start'], ev['end'], str(ev['date_precision']))}" in c.alt_text
     assert json.loads(json.dumps(c.options)) == c.options
     assert set(c.options) == {"start", "end", "categories", "annotate", "as_of"}
     assert timeline_chart(inc, credit="Someone").credit == "Someone"
@@ -258,7 +259,7 @@ def test_phone_width_numbers_the_marks_and_keys_every_title():
     key = " ".join(texts)
     for _, r in dated.iterrows():
         assert r["title"] in key or all(w in key for w in r["title"].split())
-        assert r["date_text"] in texts
+        assert r["sublabel_text"] in texts
 
 
 def test_height_grows_with_lanes():
@@ -331,16 +332,16 @@ def test_as_of_marker_comes_from_the_latest_source_date(incident):
     assert label in {r.get("text") for l in plot_layers(spec) for r in values(spec, l)}
 
 
-def test_as_of_falls_back_to_the_latest_event_without_source_dates(synthetic):
+def test_events_never_set_the_as_of_date(synthetic):
+    # with no dated source and no desk as_of, nothing says what the data is current to:
+    # the latest event (which may be a scheduled one) must not stand in for it
     for row in read_rows(synthetic / "sources.csv"):
         edit_cell(synthetic, "sources.csv", "source_id", row["source_id"], "published", "")
         edit_cell(synthetic, "sources.csv", "source_id", row["source_id"], "published_precision", "unknown")
-    tl = load_incident(synthetic).timeline
-    latest = tl[~tl["undated"]].sort_values("end").iloc[-1]
     chart = timeline_chart(synthetic)
-    expected = format_date(latest["start"], latest["end"], str(latest["date_precision"]))
-    assert chart.data.attrs["timeline"]["as_of"]["text"] == f"As of {expected}"
-    assert "latest event" in chart.notes
+    assert chart.data.attrs["timeline"]["as_of"] is None
+    assert "as of" not in chart.notes.lower()
+    assert not chart.data["upcoming"].any()
 
 
 def test_as_of_argument_overrides_the_data():

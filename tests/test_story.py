@@ -9,7 +9,8 @@ import pytest
 
 from conftest import IRS, SYNTHETIC, edit_cell, read_rows, write_rows
 from taxfirewall import load_incident, story
-from taxfirewall.formatting import format_number, format_range, format_share, format_value
+from taxfirewall.formatting import format_number
+from taxfirewall.quantity import Quantity
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +28,11 @@ def test_story_numbers_equal_formatting_of_the_loaded_dataset_values(which, requ
     incident = request.getfixturevalue(which)
     text = "\n".join(story.narrative(incident))
     for _, row in incident.funnel.iterrows():
-        if row["is_range"]:
-            assert format_range(row["low"], row["high"], row["unit"]) in text
-        else:
-            assert format_value(row["value"], row["low"], row["high"], row["unit"]) in text
+        assert Quantity.of(row).text in text
         if row["stage"] > 1:
-            share = format_share(row["share_of_previous"], row["share_low"], row["share_high"])
-            assert f"{share} of {row['share_label']}" in text
+            assert f"{row['share'].text} of {row['share_label']}" in text
     for _, row in incident.context.iterrows():
-        assert f"{row['label']}: {format_value(row['value'], row['low'], row['high'], row['unit'])}" in text
+        assert f"{row['label']}: {Quantity.of(row).text}" in text
     assert f"draws on {format_number(len(incident.figures))} reported values" in text
     assert f"from {format_number(len(incident.sources))} sources" in text
     assert f"The timeline has {format_number(len(incident.timeline))} events" in text
@@ -53,7 +50,9 @@ def test_story_numbers_follow_a_changed_dataset(synthetic):
 def test_irs_story_reads_as_expected(irs):
     text = "\n".join(story.narrative(irs))
     assert "People the IRS returned addresses for: 47,289, 3.7% of those requested (court record)." in text
-    assert "the best-supported range is about 2,000–2,400, 4.2–5.0% of those returned" in text
+    assert "the best-supported range is 2,000–2,364, 4.2–5.0% of those returned" in text
+    assert "The 4 reported values run from 1.2 million to more than 1.27 million." in text
+    assert "People in ICE's earlier, un-narrowed request: more than 7 million (not independently verified)." in text
     assert "current to June 8, 2026" in text
 
 
@@ -63,12 +62,12 @@ def test_story_tells_confirmed_from_unverified(irs, synth):
     for _, row in irs.preferred.iterrows():
         if row["verification"] == "court_record":
             assert row["label"] in confirmed
-    assert "Not found: 2 claims could not be corroborated" in text
+    assert "Unconfirmed: 2 claims could not be corroborated" in text
     for title in irs.timeline.loc[irs.timeline["verification"] == "not_found", "title"]:
         assert title in text
     synth_text = "\n".join(story.verification_summary(synth))
-    assert "Not verified (anonymous sources, not independently verified, or not found): Records misused." in synth_text
-    assert "Not found: 1 claim could not be corroborated by any public source and is not stated as fact: Audit promised." in synth_text
+    assert "Not verified (anonymous sources, not independently verified, or unconfirmed): Records misused." in synth_text
+    assert "Unconfirmed: 1 claim could not be corroborated by any public source and is not stated as fact: Audit promised." in synth_text
 
 
 def test_figures_table_lists_every_reported_value_with_source_verification_and_reason(irs):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
 from taxfirewall import DataError, load_incident
 from taxfirewall.cli import main
-from taxfirewall.validate import MAX_TABLE_BYTES
+from taxfirewall.validate import MAX_TABLE_BYTES, check_incident
 
 from conftest import edit_cell, read_rows, write_rows
 
@@ -116,7 +117,7 @@ def test_low_above_high_is_rejected(incident):
 
 def test_value_outside_its_bounds_is_rejected(incident):
     rows = read_rows(incident / "figures.csv")
-    target = next(r for r in rows if r["value"] != "")
+    target = next(r for r in rows if r["value"] != "" and r["bound"] in ("rounded", "about"))
     row = edit_cell(incident, "figures.csv", "value_id", target["value_id"], "value", str(int(target["high"]) + 1))
     assert_problem(incident, f"figures.csv:{row}:value", "is above high", "expected low <= value <= high")
 
@@ -240,3 +241,198 @@ def test_cli_validate_prints_a_summary_and_exits_0(capsys):
     for word in ("tables:", "figures:", "events:", "date range:", "funnel:"):
         assert word in out
     assert len(out.splitlines()) <= 25, "the summary fits one screen"
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def only_problem(folder) -> str:
+    """The one problem a folder has (a check that reports twice fails here)."""
+    found = problems_of(folder)
+    assert len(found) == 1, "\n".join(found)
+    return found[0]
+
+
+@pytest.mark.parametrize("bound", ["more_than", "at_least", "fewer_than", "at_most", "nearly", "range", "vague"])
+def test_a_value_under_a_bound_that_carries_none_is_rejected(synthetic, bound):
+    row = edit_cell(synthetic, "figures.csv", "value_id", "misused-a", "bound", bound)
+    edit_cell(synthetic, "figures.csv", "value_id", "misused-a", "value", "500")
+    assert only_problem(synthetic) == (
+        f"figures.csv:{row}:value: value 500 is given but bound is {bound} "
+        "(expected an empty value: only rounded, about and exact carry a value)"
+    )
+
+
+def test_a_value_outside_bounds_that_carries_none_is_reported_once(synthetic):
+    row = edit_cell(synthetic, "figures.csv", "value_id", "misused-a", "value", "5000")
+    assert only_problem(synthetic).startswith(f"figures.csv:{row}:value: value 5000 is given but bound is vague")
+
+
+@pytest.mark.parametrize(
+    "column, new, expected",
+    [
+        ("high", "350124", "value 350123, low 350123 and high 350124 differ but bound is exact (expected value = low = high)"),
+        ("value", "", "is empty but bound is exact (expected value = low = high: the count the source gave)"),
+    ],
+)
+def test_exact_needs_value_low_and_high_equal(synthetic, column, new, expected):
+    row = edit_cell(synthetic, "figures.csv", "value_id", "copied-court", column, new)
+    assert only_problem(synthetic) == f"figures.csv:{row}:value: {expected}"
+
+
+def test_exact_value_outside_its_bounds_is_reported_once_as_not_exact(synthetic):
+    row = edit_cell(synthetic, "figures.csv", "value_id", "copied-court", "value", "350124")
+    assert only_problem(synthetic).startswith(f"figures.csv:{row}:value: value 350124, low 350123 and high 350123 differ")
+
+
+@pytest.mark.parametrize("bound", ["rounded", "about"])
+def test_rounded_and_about_need_a_value(synthetic, bound):
+    row = edit_cell(synthetic, "figures.csv", "value_id", "held-a", "bound", bound)
+    edit_cell(synthetic, "figures.csv", "value_id", "held-a", "value", "")
+    assert only_problem(synthetic) == (
+        f"figures.csv:{row}:value: is empty but bound is {bound} "
+        "(expected the number the source gave, with low <= value <= high)"
+    )
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def warnings_of(folder) -> list[str]:
+    """Warnings of a folder that is valid: warnings never make it fail."""
+    result = check_incident(folder)
+    assert result.problems == [], "\n".join(map(str, result.problems))
+    load_incident(folder)
+    return [str(w) for w in result.warnings]
+
+
+def set_meta(folder, **changes) -> None:
+    """Edit the descriptor's taxfirewall block; a value of None removes the key."""
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        if value is None:
+            descriptor["taxfirewall"].pop(key, None)
+        else:
+            descriptor["taxfirewall"][key] = value
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+def test_a_not_found_event_marked_highlight_is_a_warning(synthetic):
+    row = edit_cell(synthetic, "events.csv", "event_id", "D", "highlight", "true")
+    assert f"events.csv:{row}:highlight: is true but verification is not_found: an unconfirmed event is never shown as a key moment; set highlight to false or find a source" in warnings_of(synthetic)
+
+
+def test_a_funnel_stage_preferring_a_not_found_value_is_a_warning(synthetic):
+    edit_cell(synthetic, "figures.csv", "value_id", "read-a", "verification", "not_found")
+    assert "figure_definitions.csv:4:preferred_value_id: 'read-a' has verification not_found: the stage is shown as unconfirmed (no public source corroborates it); prefer a sourced value or find a source" in warnings_of(synthetic)
+
+
+def test_a_not_found_context_figure_is_not_a_stage_warning(synthetic):
+    edit_cell(synthetic, "figures.csv", "value_id", "fines-a", "verification", "not_found")
+    assert not any("preferred_value_id" in w for w in warnings_of(synthetic))
+
+
+def test_an_event_after_the_latest_source_is_upcoming(synthetic):
+    row = edit_cell(synthetic, "events.csv", "event_id", "C", "date", "2025")
+    assert f"events.csv:{row}:date: upcoming: dated after the as-of date 2024-05; drawn as scheduled" in warnings_of(synthetic)
+
+
+def test_an_event_after_the_desks_as_of_is_upcoming(synthetic):
+    set_meta(synthetic, as_of="2024-01-31")
+    found = [w for w in warnings_of(synthetic) if "upcoming" in w]
+    # B (February 2024) starts after January 31; C (the year 2024) starts before it
+    assert found == ["events.csv:3:date: upcoming: dated after the as-of date 2024-01-31; drawn as scheduled"]
+
+
+def test_an_undated_event_whose_window_starts_later_is_upcoming(synthetic):
+    assert not any("upcoming" in w for w in warnings_of(synthetic))
+    row = edit_cell(synthetic, "events.csv", "event_id", "D", "window_start", "2025")
+    assert f"events.csv:{row}:window_start: upcoming: dated after the as-of date 2024-05; drawn as scheduled" in warnings_of(synthetic)
+
+
+def test_a_malformed_as_of_is_a_problem(synthetic):
+    set_meta(synthetic, as_of="2024-13")
+    assert only_problem(synthetic) == "datapackage.json:0:taxfirewall.as_of: '2024-13' has month 13 (expected 01-12)"
+
+
+def test_a_taxfirewall_block_that_is_not_an_object_is_a_problem(synthetic):
+    descriptor = json.loads((synthetic / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["taxfirewall"] = "IRS story"
+    (synthetic / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert only_problem(synthetic).startswith("datapackage.json:0:taxfirewall: is not an object")
+
+
+def test_a_missing_taxfirewall_block_warns_for_every_key_with_its_default(synthetic):
+    path = synthetic / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    del descriptor["taxfirewall"]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    title = descriptor["title"]
+    missing = "is missing (the descriptor has no taxfirewall block), so"
+    assert warnings_of(synthetic) == [
+        f"datapackage.json:0:taxfirewall.as_of: {missing} the publication date of the latest dated source (2024-05) is used",
+        f"datapackage.json:0:taxfirewall.credit: {missing} no credit line is shown",
+        f"datapackage.json:0:taxfirewall.funnel_title: {missing} the descriptor's title '{title}' is used",
+        f"datapackage.json:0:taxfirewall.short_title: {missing} the descriptor's title '{title}' is used",
+        f"datapackage.json:0:taxfirewall.timeline_title: {missing} the descriptor's title '{title}' is used",
+    ]
+
+
+def test_a_missing_or_empty_taxfirewall_key_names_its_default(synthetic):
+    set_meta(synthetic, as_of="2024-05-31", credit=None, short_title="")
+    assert warnings_of(synthetic) == [
+        "datapackage.json:0:taxfirewall.credit: is missing, so no credit line is shown",
+        "datapackage.json:0:taxfirewall.short_title: is empty, so the descriptor's title 'Synthetic test incident (made up for tests, not a real event)' is used",
+    ]
+
+
+def test_cli_validate_prints_warnings_and_exits_0(synthetic, capsys):
+    row = edit_cell(synthetic, "events.csv", "event_id", "D", "highlight", "true")
+    assert main(["validate", str(synthetic)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("valid: ")
+    assert f"warning: events.csv:{row}:highlight: is true but verification is not_found" in err
+    assert "warning: datapackage.json:0:taxfirewall.as_of: is missing" in err
+
+
+def test_cli_validate_prints_problems_and_warnings_and_exits_2(synthetic, capsys):
+    edit_cell(synthetic, "events.csv", "event_id", "D", "highlight", "true")
+    edit_cell(synthetic, "events.csv", "event_id", "A", "category", "scandal")
+    assert main(["validate", str(synthetic)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "events.csv:2:category: 'scandal' is not allowed" in err
+    assert "warning: events.csv:5:highlight:" in err
+
+
+# --------------------------------------------------------------------------- rough edges
+
+
+def test_enum_expectation_says_how_to_extend_it(synthetic):
+    row = edit_cell(synthetic, "figures.csv", "value_id", "held-a", "bound", "guess")
+    assert only_problem(synthetic) == (
+        f"figures.csv:{row}:bound: 'guess' is not allowed (expected one of: exact, rounded, about, more_than, "
+        "at_least, fewer_than, at_most, nearly, range, vague; or extend the enum in datapackage.json)"
+    )
+
+
+def test_a_gap_in_stage_numbers_is_reported_at_the_stage_after_it(synthetic):
+    row = edit_cell(synthetic, "figure_definitions.csv", "figure_id", "misused", "stage", "5")
+    assert only_problem(synthetic) == f"figure_definitions.csv:{row}:stage: stage 5 follows stage 3 (expected 1, 2, 3 ... without gaps: no stage is numbered 4)"
+
+
+def test_stages_not_starting_at_one_are_reported_at_the_first_stage(synthetic):
+    edit_cell(synthetic, "figure_definitions.csv", "figure_id", "held", "stage", "5")
+    assert_problem(synthetic, "figure_definitions.csv:3:stage: stage 2 is the first stage", "no stage is numbered 1")
+
+
+def test_a_date_breaking_the_pattern_is_reported_once(synthetic):
+    # the schema's pattern error is kept; the domain rule would only restate it
+    row = edit_cell(synthetic, "events.csv", "event_id", "A", "date", "2025/04/07")
+    assert only_problem(synthetic).startswith(f"events.csv:{row}:date: '2025/04/07' is not allowed (expected ISO date")
+
+
+def test_a_too_long_label_says_its_length(synthetic):
+    row = edit_cell(synthetic, "figure_definitions.csv", "figure_id", "held", "label", "x" * 73)
+    assert only_problem(synthetic) == f"figure_definitions.csv:{row}:label: is 73 characters (expected at most 60 characters)"

@@ -70,13 +70,6 @@ def from_tables(meta: dict, sources: pd.DataFrame) -> AsOf | None:
     return None if best is None else best[1]
 
 
-def resolve(incident, override=None) -> AsOf | None:
-    """The incident's as-of date, or ``override`` (a notebook parameter) when given."""
-    if override not in (None, ""):
-        return parse(override)
-    return from_tables(incident.meta, incident.sources)
-
-
-def text(incident, override=None) -> str:
-    found = resolve(incident, override)
-    return found.text if found else "an unknown date"
+def text(incident) -> str:
+    """The incident's as-of date in words: 'June 8, 2026'."""
+    return incident.as_of.text if incident.as_of else "an unknown date"

@@ -13,10 +13,17 @@ from .paths import DEFAULT_INCIDENT, MANIFEST, REPORTS_DIR
 def _cmd_validate(args) -> int:
     from .data import load_incident
     from .summary import summary_lines
+    from .validate import check_incident
 
-    incident = load_incident(args.folder)
-    print("valid: " + "\n".join(summary_lines(incident)))
-    return 0
+    # checked here rather than through load_incident alone, which drops the warnings
+    result = check_incident(args.folder)
+    if result.problems:
+        print(str(DataError(result.problems, str(args.folder))), file=sys.stderr)
+    else:
+        print("valid: " + "\n".join(summary_lines(load_incident(args.folder))))
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 2 if result.problems else 0
 
 
 def _cmd_summary(args) -> int:

@@ -29,19 +29,13 @@ from pathlib import Path
 from .charts import CHARTS
 from .data import Incident, load_incident
 from .layouts import diff, patch
-from .output import write_atomic
+from .output import json_for_script, write_atomic
 from .theme import THEMES, get_theme, mpl_style
 from .vendor import EMBED_OPTIONS, bundle_name, vega_bundle
 
 BREAKPOINTS = (320, 400, 600, 800)  # widths the page can choose from (px)
 ARTICLE_WIDTH = 600
 STATIC_DIR = "_static"
-
-
-def json_for_script(obj) -> str:
-    """JSON safe to inline in a <script> element (no '</' or HTML comment openers)."""
-    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def svg_with_alt(svg: str, title: str, desc: str) -> str:

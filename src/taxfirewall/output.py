@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -30,3 +31,11 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     return path
+
+
+def json_for_script(obj, *, sort_keys: bool = True) -> str:
+    """JSON safe to inline in any <script> element, report and chart pages alike: '<', '>'
+    and '&' are escaped, so '</script', '<!--' and ']]>' cannot end or confuse it, and the
+    line separators JavaScript once rejected are escaped too."""
+    text = json.dumps(obj, sort_keys=sort_keys, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -68,10 +68,10 @@ def shared_runtime(out: Path) -> Runtime:
 # --------------------------------------------------------------------------- chart outputs
 
 def script_json(value) -> str:
-    """JSON safe inside <script type="application/json">: '</' and '<!--' cannot end or
-    confuse the element."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    """JSON safe inside a <script> element, by the one escaper chart pages use too."""
+    from .output import json_for_script
+
+    return json_for_script(value, sort_keys=False)
 
 
 def chart_alt(spec: dict) -> str:

@@ -12,50 +12,16 @@ from html import escape
 
 import pandas as pd
 
-from . import dates
-from .data import Incident
-from .formatting import EN_DASH, format_date, format_number, format_range, format_share, format_value
+from . import asof, dates, verification
+from .data import Incident, select_events
+from .formatting import format_date, format_number
 from .missing import present as _present
-
-# How a verification status reads, and how the story groups them.
-VERIFICATION_LABELS = {
-    "court_record": "court record",
-    "official_report": "official report",
-    "named_source": "named source",
-    "anonymous_sources": "anonymous sources",
-    "outlet_calculation": "outlet's own calculation",
-    "model_estimate": "model estimate",
-    "not_independently_verified": "not independently verified",
-    "not_found": "not found (no corroborating source)",
-}
-CONFIRMED = ("court_record",)
-ON_RECORD = ("official_report", "named_source")
-ESTIMATED = ("outlet_calculation", "model_estimate")
-UNVERIFIED = ("anonymous_sources", "not_independently_verified", "not_found")
-TIERS = (
-    ("confirmed", "Confirmed in court records", CONFIRMED),
-    ("on-record", "From official reports or named sources", ON_RECORD),
-    ("estimated", "Estimates (an outlet's or a model's arithmetic)", ESTIMATED),
-    ("unverified", "Not verified (anonymous sources, not independently verified, or not found)", UNVERIFIED),
-)
-
+from .verification import TIERS
+from .verification import label as verification_label
 
 
 def _text(x) -> str:
     return "" if not _present(x) else str(x)
-
-
-def verification_label(status) -> str:
-    status = _text(status)
-    return VERIFICATION_LABELS.get(status, status.replace("_", " "))
-
-
-def _tier(status) -> str:
-    status = _text(status)
-    for key, _, members in TIERS:
-        if status in members:
-            return key
-    return "unverified"
 
 
 def _count(n) -> str:
@@ -73,12 +39,6 @@ def _join(items: list[str]) -> str:
     return "; ".join(items[:-1]) + "; and " + items[-1]
 
 
-def _digits(n, unit=None) -> str:
-    """Every digit of a bound, with separators: '1,275,000', '$96,650,000,000'."""
-    prefix = "$" if unit in ("usd", "usd_per_person") else ""
-    return f"{prefix}{int(n):,}"
-
-
 # --------------------------------------------------------------------------- titles and dates
 
 def title(incident: Incident, title: str | None = None) -> str:
@@ -90,76 +50,25 @@ def credit(incident: Incident) -> str:
     return str(incident.meta.get("credit") or "")
 
 
-def latest_date(incident: Incident) -> tuple[str, str] | None:
-    """The latest date the dataset mentions (dated events, source publication, figures'
-    as-of dates) as (ISO text at its precision, precision)."""
-    best = None
-    candidates = []
-    for _, r in incident.timeline[~incident.timeline["undated"]].iterrows():
-        candidates.append((str(r["date"]), str(r["date_precision"])))
-    for col, table in (("published", incident.sources), ("as_of", incident.figures)):
-        for text in table[col].dropna():
-            precision = dates.precision_of(str(text))
-            if precision:
-                candidates.append((str(text), precision))
-    finer = {"year": 0, "month": 1, "day": 2}
-    for text, precision in candidates:
-        try:
-            start, _ = dates.window(text, precision)
-        except ValueError:
-            continue
-        key = (start, finer[precision])  # latest start; the most precise on a tie
-        if best is None or key > best[0]:
-            best = (key, text, precision)
-    return None if best is None else (best[1], best[2])
-
-
 def as_of(incident: Incident, as_of: str | None = None) -> str:
-    """'June 8, 2026': the date the data is current to, as given or from the data."""
-    if as_of:
-        precision = dates.precision_of(str(as_of))
-        if precision is None:
-            raise ValueError(f"as_of '{as_of}' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
-        start, end = dates.window(str(as_of), precision)
-        return format_date(start, end, precision)
-    latest = latest_date(incident)
-    if latest is None:
-        return "an unknown date"
-    start, end = dates.window(*latest)
-    return format_date(start, end, latest[1])
+    """'June 8, 2026': the one date the data is current to (:mod:`taxfirewall.asof`)."""
+    return asof.text(incident.with_as_of(as_of))
 
 
 # --------------------------------------------------------------------------- narrative
 
 def _stage_sentence(row) -> str:
-    label = _text(row["label"])
-    if row["is_range"]:
-        value = (
-            f"no exact count has been published; the best-supported range is "
-            f"{format_range(row['low'], row['high'], row['unit'])}"
-        )
-    else:
-        value = format_value(row["value"], row["low"], row["high"], row["unit"])
-    share = ""
-    if _present(row.get("share_low")) and _present(row.get("share_label")):
-        pct = format_share(row["share_of_previous"], row["share_low"], row["share_high"])
-        if pct:
-            share = f", {pct} of {row['share_label']}"
-    return f"{label}: {value}{share} ({verification_label(row['verification'])})."
+    value = row["value_text"]
+    if str(row["bound"]) == "range":
+        value = f"no exact count has been published; the best-supported range is {value}"
+    share = f", {row['share_text']} of {row['share_label']}" if row["share_text"] and _present(row["share_label"]) else ""
+    return f"{_text(row['label'])}: {value}{share} ({verification_label(row['verification'])})."
 
 
 def _spread_sentence(row) -> str:
-    n = int(row["n_reported"])
-    if n < 2:
+    if not row["spread_text"]:
         return ""
-    lo, hi = row["reported_min"], row["reported_max"]
-    points = sum(1 for v in row.get("reported", []) or [] if _present(v.get("value")))
-    if points == n and _present(lo) and _present(hi) and lo != hi:
-        return (
-            f"The {_count(n)} reported values run from {format_number(lo, row['unit'])} "
-            f"to {format_number(hi, row['unit'])}."
-        )
-    return f"{_count(n)} values were reported for it."
+    return f"The {_count(row['n_reported'])} reported values run {row['spread_text']}."
 
 
 def funnel_sentences(incident: Incident) -> list[str]:
@@ -175,37 +84,24 @@ def context_sentences(incident: Incident) -> list[str]:
     """One sentence per context figure (never part of the funnel): its preferred value and
     how well it is established."""
     return [
-        f"{_text(r['label'])}: {format_value(r['value'], r['low'], r['high'], r['unit'])} "
-        f"({verification_label(r['verification'])})."
+        f"{_text(r['label'])}: {r['value_text']} ({verification_label(r['verification'])})."
         for _, r in incident.context.iterrows()
     ]
 
 
 def key_events(incident: Incident, start=None, end=None, categories=None) -> list[str]:
-    """'April 7, 2025: IRS–DHS agreement signed' for each highlighted event."""
-    tl = _events(incident, start, end, categories)
+    """'April 7, 2025: IRS–DHS agreement signed' for each key moment (highlighted, dated and
+    resting on a source), its caveat in brackets when its verification is weak."""
+    tl = select_events(incident.timeline, start, end, categories)
     return [
-        f"{_event_date(r)}: {_text(r['title'])}"
-        for _, r in tl[tl["highlight"].astype(bool) & ~tl["undated"]].iterrows()
+        verification.with_caveat(f"{_event_date(r)}: {_text(r['title'])}", r["verification"])
+        + (" (scheduled)" if r["upcoming"] else "")
+        for _, r in tl[tl["key"] & ~tl["undated"]].iterrows()
     ]
 
 
 def _event_date(r) -> str:
     return format_date(r["start"], r["end"], str(r["date_precision"]))
-
-
-def _events(incident: Incident, start=None, end=None, categories=None) -> pd.DataFrame:
-    """Timeline events overlapping [start, end] (ISO dates, either may be None) in the
-    given categories (None for all)."""
-    tl = incident.timeline
-    keep = pd.Series(True, index=tl.index)
-    if start:
-        keep &= tl["end"] >= pd.Timestamp(dates.window(str(start), dates.precision_of(str(start)) or "day")[0])
-    if end:
-        keep &= tl["start"] <= pd.Timestamp(dates.window(str(end), dates.precision_of(str(end)) or "day")[1])
-    if categories:
-        keep &= tl["category"].astype(str).isin([str(c) for c in categories])
-    return tl[keep]
 
 
 def verification_summary(incident: Incident) -> list[str]:
@@ -218,24 +114,25 @@ def verification_summary(incident: Incident) -> list[str]:
         if labels:
             out.append(f"{heading}: {_join(labels)}.")
     rv = incident.reported_values["verification"].astype(str)
+    tiers = {key: members for key, _, members in TIERS}
 
     def n_of(statuses) -> int:
         return int(rv.isin(statuses).sum())
 
-    confirmed, estimated = n_of(CONFIRMED), n_of(ESTIMATED)
+    confirmed, estimated = n_of(tiers["confirmed"]), n_of(tiers["estimated"])
     out.append(
         f"Of all {_n(len(rv), 'reported value', 'reported values')} collected, {_count(confirmed)} "
-        f"{'comes' if confirmed == 1 else 'come'} from court records and {_count(n_of(ON_RECORD))} from "
+        f"{'comes' if confirmed == 1 else 'come'} from court records and {_count(n_of(tiers['on-record']))} from "
         f"official reports or named sources; {_count(estimated)} {'is an estimate' if estimated == 1 else 'are estimates'}. "
         f"Unverified: {_count(n_of(['anonymous_sources']))} from anonymous sources, "
         f"{_count(n_of(['not_independently_verified']))} not independently verified and "
-        f"{_count(n_of(['not_found']))} not found in any public source."
+        f"{_count(n_of(['not_found']))} unconfirmed by any public source."
     )
     tl = incident.timeline
     ev = tl["verification"].astype(str)
     anon = tl[ev == "anonymous_sources"]
     missing = tl[ev == "not_found"]
-    in_court = int(ev.isin(CONFIRMED).sum())
+    in_court = int(ev.isin(tiers["confirmed"]).sum())
     sentence = (
         f"Of the {_n(len(tl), 'event', 'events')} on the timeline, {_count(in_court)} "
         f"{'is' if in_court == 1 else 'are'} documented in court records and "
@@ -246,7 +143,7 @@ def verification_summary(incident: Incident) -> list[str]:
     out.append(sentence + ".")
     if len(missing):
         out.append(
-            f"Not found: {_n(len(missing), 'claim', 'claims')} could not be corroborated by any public source "
+            f"Unconfirmed: {_n(len(missing), 'claim', 'claims')} could not be corroborated by any public source "
             f"and {'is' if len(missing) == 1 else 'are'} not stated as fact: {_join([_text(t) for t in missing['title']])}."
         )
     return out
@@ -257,12 +154,13 @@ def narrative_blocks(incident: Incident, *, as_of_date: str | None = None) -> li
     sentence with the items that follow it (a list on the page; ``True``: numbered): what
     the data covers, each funnel stage with its share of the one before, the context
     figures, the timeline's span. :func:`verification_summary` says what is confirmed."""
+    incident = incident.with_as_of(as_of_date)
     pref = incident.preferred
     n_sources = len(incident.sources)
     blocks = [(
         f"This report draws on {_count(len(incident.figures))} reported values for "
         f"{_count(len(pref))} figures from {_count(n_sources)} sources, current to "
-        f"{as_of(incident, as_of_date)}. Where sources disagree every value is kept, and one is "
+        f"{asof.text(incident)}. Where sources disagree every value is kept, and one is "
         f"preferred for a stated reason: the table of figures gives each reason.", [], False,
     )]
     funnel = incident.funnel
@@ -274,11 +172,15 @@ def narrative_blocks(incident: Incident, *, as_of_date: str | None = None) -> li
         blocks.append(("Other figures give context and are never added into the funnel.", context, False))
     tl = incident.timeline
     dated = tl[~tl["undated"]]
+    past = dated[~dated["upcoming"]]
     if len(tl):
         sentence = f"The timeline has {_n(len(tl), 'event', 'events')}"
-        if len(dated):
-            a, b = dated.iloc[0], dated.iloc[-1]
+        if len(past):
+            a, b = past.iloc[0], past.iloc[-1]
             sentence += f", from {_event_date(a)} to {_event_date(b)}"
+        upcoming = int(dated["upcoming"].sum())
+        if upcoming:
+            sentence += f"; {_n(upcoming, 'event is', 'events are')} scheduled after {asof.text(incident)}"
         vague = int(dated["date_precision"].astype(str).isin(["month", "year"]).sum())
         sentence += f". {_count(vague)} {'is' if vague == 1 else 'are'} dated only to the month or year"
         sentence += f" and {_count(int(tl['undated'].sum()))} could not be dated."
@@ -315,6 +217,7 @@ def _list_html(items: list[str], ordered: bool = False, cls: str = "tf-list") ->
 def narrative_html(incident: Incident, *, as_of_date: str | None = None) -> str:
     """The narrative as escaped HTML: stages and context figures as lists (they read one
     by one on a phone), the key moments as a list after the timeline paragraph."""
+    incident = incident.with_as_of(as_of_date)
     moments = key_events(incident)
     parts = []
     for lead, items, ordered in narrative_blocks(incident, as_of_date=as_of_date):
@@ -370,11 +273,11 @@ def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
         pref = pref[pref["role"].astype(str) == role]
     pref = pref.assign(_order=pref["stage"].fillna(10**6)).sort_values(["_order"], kind="stable")
     rv = incident.reported_values
-    head = ["Reported as", "Value", "Bounds", "Source", "Attributed to", "Verification", "Preferred"]
+    head = ["Reported as", "Reads as", "Bounds the wording allows", "Source", "Attributed to", "Verification", "Preferred"]
     groups = []
     for _, f in pref.iterrows():
         stage = f"Stage {int(f['stage'])}: " if _present(f["stage"]) else ""
-        preferred = format_value(f["value"], f["low"], f["high"], f["unit"])
+        preferred = f["value_text"]
         header = (
             f'<tr class="tf-figure"><th colspan="{len(head)}" scope="rowgroup">'
             f"<span class=\"tf-figure-label\">{escape(stage + _text(f['label']))}</span> "
@@ -384,16 +287,11 @@ def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
         )
         rows = []
         for _, v in rv[rv["figure_id"] == f["figure_id"]].iterrows():
-            value = format_number(v["value"], v["unit"]) if _present(v["value"]) else "range only"
-            bounds = (
-                _digits(v["low"], v["unit"]) if v["low"] == v["high"]
-                else f"{_digits(v['low'], v['unit'])}{EN_DASH}{_digits(v['high'], v['unit'])}"
-            )
-            tier = _tier(v["verification"])
+            tier = verification.tier(v["verification"])
             rows.append(_row(f"tf-tier-{tier}{' tf-preferred' if v['preferred'] else ''}", head, [
                 escape(_text(v["as_reported"])),
-                escape(value),
-                escape(bounds),
+                escape(_text(v["value_text"])),
+                escape(_text(v["bounds_text"])),
                 _source_cell(incident, _text(v["source_id"])),
                 escape(_text(v["attributed_to"])),
                 escape(verification_label(v["verification"])),
@@ -406,7 +304,7 @@ def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
 
 def events_table_html(incident: Incident, *, start=None, end=None, categories=None) -> str:
     """The timeline's events (optionally a date window and categories) as a table."""
-    tl = _events(incident, start, end, categories)
+    tl = select_events(incident.timeline, start, end, categories)
     head = ["Date", "Event", "What happened", "Sources", "Verification"]
     rows = []
     for _, r in tl.iterrows():
@@ -414,10 +312,11 @@ def events_table_html(incident: Incident, *, start=None, end=None, categories=No
         note = _text(r["seed_wording"])
         what = escape(_text(r["description"]))
         if note:
-            what += f'<br><span class="tf-note">Seed text differs: {escape(note)}</span>'
-        cls = "tf-highlight " if bool(r["highlight"]) else ""
-        rows.append(_row(f"{cls}tf-tier-{_tier(r['verification'])}", head, [
-            escape(_event_date(r)), escape(_text(r["title"])), what, sources, escape(verification_label(r["verification"])),
+            what += f'<br><span class="tf-note">Earlier accounts differ: {escape(note)}</span>'
+        cls = "tf-highlight " if bool(r["key"]) else ""
+        when = _event_date(r) + (" (scheduled)" if r["upcoming"] else "")
+        rows.append(_row(f"{cls}tf-tier-{verification.tier(r['verification'])}", head, [
+            escape(when), escape(_text(r["title"])), what, sources, escape(verification_label(r["verification"])),
         ]))
     return _table("Timeline events, with sources", head, f"<tbody>{''.join(rows)}</tbody>", "tf-events")
 
@@ -467,8 +366,6 @@ def sources_html(incident: Incident) -> str:
             bits.append(escape(outlet))
         if published:
             bits.append(escape(published))
-        if url and not url.lower().startswith(("http://", "https://")):
-            bits.append(f"file {escape(url)}")
         items.append(
             f'<li id="source-{escape(_text(s["source_id"]), quote=True)}">{", ".join(bits)}. '
             f'<span class="tf-note">{escape(_text(s["verification"]))}</span></li>'

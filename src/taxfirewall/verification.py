@@ -69,3 +69,8 @@ def tier(status) -> str:
         if code in members:
             return key
     return "unverified"
+
+
+def short(status) -> str:
+    """The caveat in the fewest words, for a chart label beside a date: 'unconfirmed'."""
+    return "unconfirmed" if _code(status) == NOT_FOUND else caveat(status)

@@ -32,8 +32,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
+from .. import verification
 from ..data import Incident, load_incident
-from ..formatting import EN_DASH, format_number, format_share, format_span, format_value
+from ..formatting import EN_DASH, MONEY_UNITS, format_number
+from ..quantity import Quantity
 from .text import text_width, wrap
 from ..theme import PT, SIZES, Theme, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
@@ -42,20 +44,10 @@ from ..missing import present as _present
 __all__ = ["SCALES", "build_altair", "build_matplotlib", "funnel_chart"]
 
 SCALES = ("zoom", "linear", "log")
-MONEY_UNITS = ("usd", "usd_per_person")
 MIN_ZOOM = 2  # below this the second stage is already half the width: no magnified panel
 
 # ----------------------------------------------------------------------------- content
 
-
-
-def _lc(text: str) -> str:
-    """Lower-case a label's first letter for use mid-sentence, keeping acronyms ('ICE')."""
-    return text[:1].lower() + text[1:] if text[1:2] and not text[1:2].isupper() else text
-
-
-def _human(code) -> str:
-    return str(code).replace("_", " ") if _present(code) else ""
 
 
 def _stage_numbers(stages) -> str:
@@ -68,43 +60,44 @@ def _stage_numbers(stages) -> str:
     return f"stages {', '.join(nums[:-1])} and {nums[-1]}"
 
 
-def _reported_list(records: list[dict], unit: str) -> str:
-    """Every reported value with its outlet, the preferred one marked: the tooltip's evidence.
-    A vague value keeps the source's own words ("nearly 47,300"): rounding it outward to a
-    range would blur what each outlet actually said."""
+def _reported_list(records: list[dict]) -> str:
+    """Every reported value in its own words with its outlet, the preferred one marked:
+    the tooltip's evidence."""
     out = []
     for r in records:
-        said = format_number(r["value"], unit) if _present(r["value"]) else f"“{r['as_reported']}”"
-        out.append(f"{said}, {r['outlet']}" + (" (preferred)" if r["preferred"] else ""))
+        said = verification.with_caveat(f"{r['value_text']}, {r['outlet']}", r["verification"])
+        out.append(said + (" (preferred)" if r["preferred"] else ""))
     return "; ".join(out)
 
 
 def _row(r, panel: str, records: list[dict], share_text: str = "") -> dict:
-    unit = str(r["unit"])
-    spread = _present(r["reported_min"]) and _present(r["reported_max"]) and r["reported_min"] != r["reported_max"]
-    value_text = format_value(r["value"], r["low"], r["high"], unit)
+    q = Quantity.of(r)
+    lo, hi = q.supported
     return {
         "panel": panel,
         "stage": r["stage"],
         "figure_id": r["figure_id"],
         "label": r["label"],
-        "unit": unit,
+        "sentence_label": r["sentence_label"],
+        "unit": q.unit,
+        "bound": q.bound,
         "value": r["value"],
         "low": r["low"],
         "high": r["high"],
+        "open_low": not q.is_point and lo is None,  # no bracket where the source set no limit
+        "open_high": not q.is_point and hi is None,
         "representative": r["representative"],
         "is_range": bool(r["is_range"]),
-        "share_of_previous": r.get("share_of_previous", pd.NA),
         "share_low": r.get("share_low", pd.NA),
         "share_high": r.get("share_high", pd.NA),
-        "value_text": value_text,
+        "as_reported": r["as_reported"],
+        "value_text": r["value_text"],
         "share_text": share_text,
-        "value_line": f"{value_text} · {share_text}" if share_text else value_text,
-        "reported_text": f"reported as {format_span(r['reported_min'], r['reported_max'], unit)}" if spread else "",
-        "reported_min": r["reported_min"],
-        "reported_max": r["reported_max"],
-        "reported_values": _reported_list(records, unit),
-        "verification": _human(r["verification"]),
+        "value_line": f"{r['value_text']} · {share_text}" if share_text else r["value_text"],
+        "reported_text": f"reports range {r['spread_text']}" if r["spread_text"] else "",
+        "reported_values": _reported_list(records),
+        "verification": verification.label(r["verification"]),
+        "caveat": str(r["caveat"]),
         "outlets": "; ".join(dict.fromkeys(str(x["outlet"]) for x in records)),
         "source_ids": "; ".join(r["source_ids"]),
     }
@@ -113,8 +106,9 @@ def _row(r, panel: str, records: list[dict], share_text: str = "") -> dict:
 def _rows(inc: Incident, scale: str, show_context: bool) -> pd.DataFrame:
     rows = []
     for _, r in inc.funnel.iterrows():
-        share = format_share(r["share_of_previous"], r["share_low"], r["share_high"]) if r["stage"] > 1 else ""
-        share_text = f"{share} of {r['share_label']}" if share and _present(r["share_label"]) else share
+        share_text = r["share_text"]
+        if share_text and _present(r["share_label"]):
+            share_text = f"{share_text} of {r['share_label']}"
         rows.append(_row(r, "funnel", r["reported"], share_text))
     if show_context:
         rv = inc.reported_values
@@ -124,11 +118,12 @@ def _rows(inc: Incident, scale: str, show_context: bool) -> pd.DataFrame:
             records = rv[rv["figure_id"] == r["figure_id"]].to_dict("records")
             rows.append(_row(r, "context", records))
     data = pd.DataFrame(rows)
-    for col in ("stage", "value", "low", "high", "representative", "reported_min", "reported_max"):
+    for col in ("stage", "value", "low", "high", "representative"):
         data[col] = data[col].astype("Int64")
-    for col in ("share_of_previous", "share_low", "share_high"):
+    for col in ("share_low", "share_high"):
         data[col] = data[col].astype("Float64")
-    data["is_range"] = data["is_range"].astype(bool)
+    for col in ("is_range", "open_low", "open_high"):
+        data[col] = data[col].astype(bool)
     data["zoomed"] = False
     if _zoom_factor(data, scale):
         data["zoomed"] = (data["panel"] == "funnel") & (data["stage"] > 1)
@@ -144,17 +139,17 @@ def _zoom_factor(data: pd.DataFrame, scale: str) -> float | None:
     return top / second if second > 0 and top / second >= MIN_ZOOM else None
 
 
+def _with_caveat(text: str, r) -> str:
+    return f"{text} ({r['caveat']})" if r["caveat"] else text
+
+
 def _subtitle(stages: pd.DataFrame, scale: str) -> str:
     parts = []
     for _, r in stages.iterrows():
-        text = f"{r['value_text']} {_lc(r['label'])}"
-        parts.append(f"{text} ({r['share_text']})" if r["share_text"] else text)
+        text = f"{r['value_text']} {r['sentence_label']}"
+        notes = "; ".join(x for x in (r["share_text"], r["caveat"]) if x)
+        parts.append(f"{text} ({notes})" if notes else text)
     text = ", then ".join(parts) + "."
-    ranges = [int(s) for s in stages.loc[stages["is_range"], "stage"]]
-    if ranges:
-        last = ranges == [len(stages)] and len(stages) > 1
-        which = "The last stage is" if last else (_stage_numbers(ranges).capitalize() + (" are" if len(ranges) > 1 else " is"))
-        text += f" {which} known only as {'a range' if len(ranges) == 1 else 'ranges'}."
     if scale == "log":
         text += " Logarithmic scale: each gridline is 10 times the last."  # says how to read it before reading
     return text
@@ -164,12 +159,13 @@ def _notes(stages: pd.DataFrame, context: pd.DataFrame, scale: str) -> str:
     notes = []
     ranges = stages[stages["is_range"]]
     if len(ranges):
-        spans = ", ".join(format_span(r["low"], r["high"], r["unit"]) for _, r in ranges.iterrows())
-        verb = "is" if len(ranges) == 1 else "are"
+        verb = "has" if len(ranges) == 1 else "have"
         notes.append(
-            f"{_stage_numbers([int(s) for s in ranges['stage']]).capitalize()} {verb} known only as a range "
-            f"({spans}): drawn as a shaded span with bracket ends from low to high bound, not as a bar."
+            f"{_stage_numbers([int(s) for s in ranges['stage']]).capitalize()} {verb} no exact count: drawn as a "
+            "shaded span, not a bar, with a bracket at each end a source supports."
         )
+    if (ranges["open_low"] | ranges["open_high"]).any():
+        notes.append("A span without a bracket at one end: no source sets a limit on that side.")
     if scale == "log":
         notes.append("Scale: logarithmic.")
     if len(context):
@@ -190,18 +186,19 @@ def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: flo
                 "so the small stages can be seen")
     text = [f"A funnel chart in {format_number(n)} stage{'s' if n != 1 else ''}, {how}."]
     for _, r in stages.iterrows():
-        value = f"a range of {r['value_text']}" if r["is_range"] else r["value_text"]
-        bits = [value]
+        bits = [r["value_text"]]
         if r["share_text"]:
             bits.append(r["share_text"])
+        if r["caveat"]:
+            bits.append(f"verification: {r['caveat']}")
         if r["reported_text"]:
-            bits.append(f"sources give {format_span(r['reported_min'], r['reported_max'], r['unit'])}")
-        sentence = f"Stage {format_number(r['stage'])}, {_lc(r['label'])}: {', '.join(bits)}"
+            bits.append(r["reported_text"])
+        sentence = f"Stage {format_number(r['stage'])}, {r['sentence_label']}: {', '.join(bits)}"
         if r["is_range"]:
-            sentence += "; drawn as a shaded span between its bounds, not a solid bar"
+            sentence += "; drawn as a shaded span, not a solid bar"
         text.append(sentence + ".")
     if len(context):
-        items = "; ".join(f"{_lc(r['label'])}, {r['value_text']}" for _, r in context.iterrows())
+        items = "; ".join(_with_caveat(f"{r['sentence_label']}, {r['value_text']}", r) for _, r in context.iterrows())
         text.append(f"Also shown, not part of the funnel: {items}.")
     return " ".join(text)
 
@@ -354,7 +351,9 @@ def _layout(chart: Chart) -> _Layout:
         # bracket ends point inwards, "[ ]"; on a span too narrow for that, outwards, so it
         # still reads as a capped range (like an error bar) rather than a blob
         inward = _to_px(panel.scale, hi, W) - _to_px(panel.scale, lo, W) >= 2 * SERIF + 2
-        for side, v in ((1, lo), (-1, hi)):
+        for side, v, is_open in ((1, lo, r["open_low"]), (-1, hi, r["open_high"])):
+            if is_open:
+                continue
             panel.items.append({"mark": "bracket", "v": v, "serif": (side if inward else -side) * SERIF,
                                 "y": y, "y2": y + h, "row": row})
         if not log:  # a zero tick: the span floats off the same baseline the bars start from
@@ -375,6 +374,8 @@ def _layout(chart: Chart) -> _Layout:
     for i, r in stages.iterrows():
         y = text(main, "label", y, r["label"], row=i)
         y = text(main, "value", y, r["value_line"], row=i)
+        if r["caveat"]:
+            y = text(main, "reported", y, f"Verification: {r['caveat']}", row=i)
         if r["reported_text"]:
             y = text(main, "reported", y, r["reported_text"], row=i)
         y += 3
@@ -411,7 +412,7 @@ def _layout(chart: Chart) -> _Layout:
         head = f"{_stage_numbers(later).capitalize()}, enlarged ×{format_number(round(zoom))}"
         y = text(panel, "zoom_head", wedge + 4, head) + 4
         for i, r in stages.iloc[1:].iterrows():
-            y = text(panel, "zoom_label", y, f"{r['label']}: {r['value_text']}", row=i) + 2
+            y = text(panel, "zoom_label", y, _with_caveat(f"{r['label']}: {r['value_text']}", r), row=i) + 2
             stage_mark(panel, r, i, y, ZBAR, False)
             y += ZBAR + 10
         panel.height = y - 10
@@ -425,7 +426,7 @@ def _layout(chart: Chart) -> _Layout:
         indent = text_width("• ", lay.size("context"), False) + 2
         for i, r in context.iterrows():
             panel.items.append({"mark": "text", "style": "context", "x": 0.0, "y": y + 2, "text": "•", "row": i})
-            y = text(panel, "context", y + 2, f"{r['label']}: {r['value_text']}", x=indent, row=i)
+            y = text(panel, "context", y + 2, _with_caveat(f"{r['label']}: {r['value_text']}", r), x=indent, row=i)
         panel.height = y
         lay.panels.append(panel)
 

@@ -35,14 +35,13 @@ both renderers only draw it.
 from __future__ import annotations
 
 import math
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from .. import dates
-from ..data import Incident, load_incident
+from .. import verification
+from ..data import Incident, as_window, load_incident, select_events
 from ..formatting import format_date
 from .text import SPARE, text_width as _raw_width, wrap
 from ..theme import PT, SIZES, Theme, contrast, get_theme, mpl_style, vega_config
@@ -78,40 +77,8 @@ def _plural(n: int, word: str) -> str:
 
 # --------------------------------------------------------------------------- dates
 
-def _as_window(value, what: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
-    """A date argument as (first day, last day, precision): ISO 'YYYY[-MM[-DD]]' or a date."""
-    if isinstance(value, date):  # datetime and pd.Timestamp too; an aware one keeps its wall date
-        day = pd.Timestamp(value).tz_localize(None).normalize() if getattr(value, "tzinfo", None) else pd.Timestamp(value).normalize()
-        return day, day, "day"
-    text = str(value).strip()
-    precision = dates.precision_of(text)
-    if precision is None:
-        raise ValueError(f"{what} '{value}' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)")
-    first, last = dates.window(text, precision)
-    return pd.Timestamp(first), pd.Timestamp(last), precision
-
-
 def _iso(ts: pd.Timestamp, precision: str = "day") -> str:
     return {"day": f"{ts:%Y-%m-%d}", "month": f"{ts:%Y-%m}", "year": f"{ts:%Y}"}[precision]
-
-
-def _default_as_of(incident: Incident, timeline: pd.DataFrame):
-    """The latest source publication (the end of its date window), else the latest event;
-    as ((first day, last day, precision), where it comes from)."""
-    best = None
-    for published, precision in zip(incident.sources["published"], incident.sources["published_precision"]):
-        if pd.isna(published) or pd.isna(precision) or precision not in ("day", "month", "year"):
-            continue
-        first, last = (pd.Timestamp(d) for d in dates.window(str(published), str(precision)))
-        if best is None or last > best[1]:
-            best = (first, last, str(precision))
-    if best is not None:
-        return best, "the date of the latest source"
-    dated = timeline[~timeline["undated"]]
-    if not len(dated):
-        return None, ""
-    row = dated.loc[dated["end"].idxmax()]
-    return (pd.Timestamp(row["start"]), pd.Timestamp(row["end"]), str(row["date_precision"])), "the date of the latest event"
 
 
 def _ticks(d0: pd.Timestamp, d1: pd.Timestamp, plot_w: float) -> list[tuple[float, str, pd.Timestamp]]:
@@ -245,8 +212,11 @@ def _event_rows(shown: pd.DataFrame) -> list[dict]:
             "date_detail": {"month": f"{date_text} (day not known)",
                             "year": f"{date_text} (month and day not known)"}.get(precision, date_text),
             "precision": precision, "start": r["start"], "end": r["end"], "undated": bool(r["undated"]),
-            "highlight": bool(r["highlight"]), "verification": str(r["verification"]),
-            "verification_label": humanise(r["verification"]), "outlets": str(r["outlets"]),
+            # only a key moment (never a not_found claim) is drawn as one
+            "highlight": bool(r["key"]), "upcoming": bool(r["upcoming"]), "verification": str(r["verification"]),
+            "verification_label": verification.label(r["verification"]), "outlets": str(r["outlets"]),
+            "sublabel_text": " · ".join(x for x in (date_text, "scheduled" if r["upcoming"] else "",
+                                                    verification.short(r["verification"])) if x),
             "source_ids": "; ".join(r["source_list"]),
             "mark": "list" if r["undated"] else ("point" if precision == "day" else "span"),
             "runs_before": False, "runs_after": False,
@@ -281,7 +251,7 @@ def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotat
     place); returns whether the numbered phone layout is used, and the plot height."""
     compact = False
     if annotate and dated_rows:
-        widest = max(max(text_width(r["title"], SIZES["label"], r["highlight"]), text_width(r["date_text"], SIZES["small"]))
+        widest = max(max(text_width(r["title"], SIZES["label"], r["highlight"]), text_width(r["sublabel_text"], SIZES["small"]))
                      for r in dated_rows)
         compact = widest > COMPACT_SHARE * plot_w
     metrics = _row_metrics(compact)
@@ -303,7 +273,7 @@ def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotat
                        runs_before=bool(row["start"] < d0), runs_after=bool(row["end"] + DAY > d1))
         options = [("", math.nan, math.nan, "")]
         if annotate:
-            row["sublabel"] = "" if compact else row["date_text"]
+            row["sublabel"] = "" if compact else row["sublabel_text"]
             size = SIZES["small"] if compact else SIZES["label"]
             date_w = text_width(row["sublabel"], SIZES["small"]) if row["sublabel"] else 0.0
             texts = [str(n) if compact else row["title"]]
@@ -339,12 +309,16 @@ def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotat
 def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why, asof_drawn, window_text, chosen):
     """Subtitle, alt text and notes, generated from what is drawn (dates via format_date)."""
     spans = [r for r in dated_rows if r["mark"] == "span"]
-    keys = [r for r in dated_rows if r["highlight"]]
-    others = [r for r in dated_rows if not r["highlight"] and r["mark"] == "point"]
+    keys = [r for r in dated_rows if r["highlight"] and not r["upcoming"]]
+    upcoming = [r for r in dated_rows if r["upcoming"]]
+    others = [r for r in dated_rows if not r["highlight"] and not r["upcoming"] and r["mark"] == "point"]
     asof_text = format_date(*asof) if asof else ""
 
     def roll(rs):  # "Title (April 7, 2025); ..." or, with no date, "Title, date not found (2026); ..."
-        return "; ".join(f"{r['title']}, {r['date_text']}" if r["undated"] else f"{r['title']} ({r['date_text']})" for r in rs)
+        def one(r):
+            note = ", ".join(x for x in (r["date_text"], verification.caveat(r["verification"])) if x)
+            return f"{r['title']}, {note}" if r["undated"] else f"{r['title']} ({note})"
+        return "; ".join(one(r) for r in rs)
 
     def are(rs, one, many):
         return one if len(rs) == 1 else many
@@ -374,6 +348,8 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
         alt.append(f"Highlighted as {are(keys, 'the key moment', 'key moments')}, with larger ringed marks: {roll(keys)}.")
     if others:
         alt.append(f"Other events: {roll(others)}.")
+    if upcoming:
+        alt.append(f"Scheduled after {asof_text}, drawn with hollow marks: {roll(upcoming)}.")
     if spans:
         alt.append(f"{_plural(len(spans), 'event')} {are(spans, 'is', 'are')} known only to the month or year and drawn as "
                    f"{are(spans, 'a bar', 'bars')} across that period: {roll(spans)}.")
@@ -394,6 +370,8 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
         notes.append("Date not found: events whose date was sought but not found, with the years they may fall in.")
     if keys:
         notes.append("Ringed marks and bold labels: the key moments.")
+    if upcoming:
+        notes.append(f"Hollow marks: scheduled, after {asof_text}.")
     if asof:
         notes.append(f"{'Dashed line: data' if asof_drawn else 'Data'} as of {asof_text}{', ' + asof_why if asof_why else ''}.")
     if window_text:
@@ -405,7 +383,8 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
 
 COLUMNS = [
     "event_id", "number", "title", "description", "actors", "category", "category_label", "date_text", "date_detail",
-    "precision", "start", "end", "undated", "highlight", "verification", "verification_label", "outlets", "source_ids",
+    "precision", "start", "end", "undated", "highlight", "upcoming", "verification", "verification_label", "sublabel_text",
+    "outlets", "source_ids",
     "mark", "x_start", "x_end", "runs_before", "runs_after", "px0", "px1", "mark_size", "mark_y", "lane", "label_lane",
     "label", "sublabel", "label_side", "label_align", "label_x0", "label_x1", "label_y", "sublabel_y",
 ]
@@ -431,6 +410,7 @@ def timeline_chart(
     always); ``as_of``: the "As of" date (default: the latest source publication).
     """
     inc = incident if isinstance(incident, Incident) else load_incident(Path(incident))
+    inc = inc.with_as_of(as_of)  # one as-of date: the chart's override reaches every word of it
 
     def relayout(w: int) -> Chart:
         return timeline_chart(inc, theme=theme, start=start, end=end, categories=categories, annotate=annotate,
@@ -438,29 +418,14 @@ def timeline_chart(
 
     tl = inc.timeline
     enum = [str(c) for c in tl["category"].cat.categories]
+    shown = select_events(tl, start, end, categories).reset_index(drop=True)
+    chosen = None if categories is None else ([categories] if isinstance(categories, str) else [str(c) for c in categories])
+    ws = as_window(start, "start")[0] if start is not None else None
+    we = as_window(end, "end")[1] if end is not None else None
 
-    chosen = None
-    if categories is not None:
-        chosen = [categories] if isinstance(categories, str) else [str(c) for c in categories]
-        unknown = [c for c in chosen if c not in enum]
-        if unknown:
-            raise ValueError(f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(map(repr, unknown))} "
-                             f"(expected any of: {', '.join(enum)})")
-    ws = _as_window(start, "start")[0] if start is not None else None
-    we = _as_window(end, "end")[1] if end is not None else None
-    if ws is not None and we is not None and we < ws:
-        raise ValueError(f"end {_iso(we)} is before start {_iso(ws)}")
-
-    shown = tl
-    if chosen is not None:
-        shown = shown[shown["category"].astype(str).isin(chosen)]
-    if ws is not None:
-        shown = shown[shown["end"] >= ws]
-    if we is not None:
-        shown = shown[shown["start"] <= we]
-    shown = shown.reset_index(drop=True)
-
-    asof, asof_why = (_as_window(as_of, "as_of"), "") if as_of is not None else _default_as_of(inc, tl)
+    found = inc.as_of
+    asof = (pd.Timestamp(found.first), pd.Timestamp(found.last), found.precision) if found else None
+    asof_why = found.why if found else ""
     asof_at = asof[1] + DAY if asof else None  # the end of the as-of day, month or year
     d0, d1 = _domain(shown[~shown["undated"]], ws, we, asof_at)
     plot_w = float(width - 2 * PAD)
@@ -565,7 +530,7 @@ def _frame(chart: Chart) -> dict:
         col = max(text_width(str(n), small, True) for n in dated["number"]) + 8
         for _, r in dated.iterrows():
             text(col - 6, y + 8, str(r["number"]), small, True, align="right", event_id=r["event_id"])
-            entry(col, r["title"], r["date_text"], bool(r["highlight"]), r["event_id"])
+            entry(col, r["title"], r["sublabel_text"], bool(r["highlight"]), r["event_id"])
         y += 6
     undated = d[d["mark"] == "list"]
     if len(undated):
@@ -573,19 +538,21 @@ def _frame(chart: Chart) -> dict:
         y += 18
         for _, r in undated.iterrows():
             symbols.append({"kind": "point", "x": 5.0, "y": round(y + 8, 2), "size": 9, "category": r["category"], "event_id": r["event_id"]})
-            entry(16, r["title"], r["date_text"], bool(r["highlight"]), r["event_id"])
+            entry(16, r["title"], r["sublabel_text"], bool(r["highlight"]), r["event_id"])
         y += 6
 
     # legend: what the marks mean, flowing into rows
     legend = [("point", c, humanise(c)) for c in meta["categories"] if (d["category"] == c).any()]
     if dated["highlight"].any():
         legend.append(("ring", None, "Key moment"))
+    if dated["upcoming"].any():
+        legend.append(("hollow", None, "Scheduled"))
     if (d["mark"] == "span").any():
         legend.append(("bar", None, "Dated only to month or year"))
     x = 0.0
     y += 4
     for kind, cat, name in legend:
-        sw = 18 if kind == "bar" else 12 if kind == "ring" else 10
+        sw = 18 if kind == "bar" else 12 if kind in ("ring", "hollow") else 10
         need = sw + 5 + text_width(name, small) + 14
         if x > 0 and x + need - 14 > plot_w:
             x, y = 0.0, y + 18
@@ -683,7 +650,7 @@ def build_altair(chart: Chart):
     tooltip = alt.Tooltip("tt:N")  # one object per event: vega shows it as a table
     ring = dict(shape="circle", filled=False, stroke=t.accent, strokeWidth=2, opacity=1, aria=False)  # key-moment ring
     d = chart.data
-    fields = ["event_id", "category", "highlight", "x_start", "x_end", "px0", "px1", "mark_size", "mark_y"]
+    fields = ["event_id", "category", "highlight", "upcoming", "x_start", "x_end", "px0", "px1", "mark_size", "mark_y"]
     # Tooltip text and the screen-reader label live once per event, in one table that every
     # event mark looks up by id (key-moment rings would otherwise carry second copies).
     tips = [{"event_id": r["event_id"], "aria": r["aria"], "tt": {name: r[c] for c, name in _TOOLTIP}}
@@ -721,9 +688,11 @@ def build_altair(chart: Chart):
             rec["y0"], rec["y1"] = rec["mark_y"] - BAR / 2, rec["mark_y"] + BAR / 2
             rec["hx0"], rec["hx1"] = to_ms(rec["px0"] - 3), to_ms(rec["px1"] + 3)  # the accent outline, 3 px out
             rec["hy0"], rec["hy1"] = rec["y0"] - 3, rec["y1"] + 3
-        layers.append(marks(recs).mark_bar(fillOpacity=_span_alpha(t), strokeWidth=1, cornerRadius=0).encode(
-            x=alt.X("x_start:T", scale=xscale), x2="x_end:T", y=Y("y0"), y2="y1:Q", color=color,
-            stroke=color, tooltip=tooltip, description="aria:N"))
+        for rs, alpha in (([r for r in recs if not r["upcoming"]], _span_alpha(t)), ([r for r in recs if r["upcoming"]], 0.0)):
+            if rs:  # a scheduled bar is an outline only, like a scheduled point
+                layers.append(marks(rs).mark_bar(fillOpacity=alpha, strokeWidth=1, cornerRadius=0).encode(
+                    x=alt.X("x_start:T", scale=xscale), x2="x_end:T", y=Y("y0"), y2="y1:Q", color=color,
+                    stroke=color, tooltip=tooltip, description="aria:N"))
         keys = [r for r in recs if r["highlight"]]
         if keys:
             layers.append(marks(keys).mark_rect(fill=None, stroke=t.accent, strokeWidth=2, aria=False).encode(
@@ -744,9 +713,16 @@ def build_altair(chart: Chart):
         if keys:
             layers.append(marks(keys).mark_point(**ring).encode(
                 x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), size=alt.Size("ring:Q", scale=None), tooltip=tooltip))
-        layers.append(marks(recs).mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1).encode(
-            x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
-            size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
+        done = [r for r in recs if not r["upcoming"]]
+        if done:
+            layers.append(marks(done).mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1).encode(
+                x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
+                size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
+        scheduled = [r for r in recs if r["upcoming"]]
+        if scheduled:  # hollow: it has not happened as of the data's date
+            layers.append(marks(scheduled).mark_point(filled=False, opacity=1, strokeWidth=2).encode(
+                x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
+                size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
     labels = [{"t": to_ms(lab["x"]), "y": lab["y"], "text": lab["text"], "size": lab["size"], "color": named[lab["color"]],
                "align": lab["align"], "weight": "bold" if lab["bold"] else "normal", "event_id": lab["event_id"]}
               for lab in event_labels]
@@ -786,6 +762,11 @@ def build_altair(chart: Chart):
                 **encoding, tooltip=tooltip, description="aria:N"))
         if swatches:
             below.append(alt.Chart(alt.InlineData(values=swatches)).mark_point(filled=True, opacity=1, aria=False).encode(**encoding))
+    hollow = [dict(s, area=s["size"] ** 2) for s in f["symbols"] if s["kind"] == "hollow"]
+    if hollow:
+        below.append(alt.Chart(alt.InlineData(values=hollow)).mark_point(
+            shape="circle", filled=False, stroke=t.muted, strokeWidth=2, opacity=1, aria=False).encode(
+            x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), size=alt.Size("area:Q", scale=None)))
     rings = [dict(s, area=s["size"] ** 2) for s in f["symbols"] if s["kind"] == "ring"]
     if rings:
         below.append(alt.Chart(alt.InlineData(values=rings)).mark_point(**ring).encode(
@@ -875,7 +856,7 @@ def build_matplotlib(chart: Chart):
         for _, r in d[d["mark"] == "span"].iterrows():
             c = f["colors"][r["category"]]
             y0 = r["mark_y"] - BAR / 2
-            ax.add_patch(Rectangle((r["px0"], y0), r["px1"] - r["px0"], BAR, facecolor=to_rgba(c, _span_alpha(t)), edgecolor=c,
+            ax.add_patch(Rectangle((r["px0"], y0), r["px1"] - r["px0"], BAR, facecolor=to_rgba(c, 0 if r["upcoming"] else _span_alpha(t)), edgecolor=c,
                                    linewidth=PT, zorder=2, gid=f"span-{r['event_id']}"))
             if r["highlight"]:
                 ax.add_patch(Rectangle((r["px0"] - 3, y0 - 3), r["px1"] - r["px0"] + 6, BAR + 6, facecolor="none",
@@ -888,8 +869,11 @@ def build_matplotlib(chart: Chart):
             if r["highlight"]:
                 ax.scatter([r["px0"]], [r["mark_y"]], s=((dot + RING) * PT) ** 2, marker="o", facecolors="none",
                            edgecolors=t.accent, linewidths=2 * PT, zorder=3, gid=f"ring-{r['event_id']}")
-            ax.scatter([r["px0"]], [r["mark_y"]], s=(dot * PT) ** 2, marker=f["mpl_shapes"][r["category"]],
-                       c=[f["colors"][r["category"]]], edgecolors=t.background, linewidths=PT, zorder=3, gid=f"point-{r['event_id']}")
+            c = f["colors"][r["category"]]
+            hollow = dict(facecolors="none", edgecolors=c, linewidths=2 * PT) if r["upcoming"] else dict(
+                c=[c], edgecolors=t.background, linewidths=PT)
+            ax.scatter([r["px0"]], [r["mark_y"]], s=(dot * PT) ** 2, marker=f["mpl_shapes"][r["category"]], zorder=3,
+                       gid=f"point-{r['event_id']}", **hollow)
         for item in _event_labels(chart):
             draw_text(ax, item)
         asof = meta["as_of"]
@@ -916,8 +900,9 @@ def build_matplotlib(chart: Chart):
             if s["kind"] == "point":
                 page.scatter([x], [y], s=(s["size"] * PT) ** 2, marker=f["mpl_shapes"][s["category"]],
                              c=[f["colors"][s["category"]]], zorder=3)
-            elif s["kind"] == "ring":
-                page.scatter([x], [y], s=(s["size"] * PT) ** 2, marker="o", facecolors="none", edgecolors=t.accent,
+            elif s["kind"] in ("ring", "hollow"):
+                edge = t.accent if s["kind"] == "ring" else t.muted
+                page.scatter([x], [y], s=(s["size"] * PT) ** 2, marker="o", facecolors="none", edgecolors=edge,
                              linewidths=2 * PT, zorder=3)
             else:
                 page.add_patch(Rectangle((x - s["size"] / 2, y - BAR / 2), s["size"], BAR, facecolor=to_rgba(t.muted, _span_alpha(t)),
