@@ -326,19 +326,43 @@ def verification_html(incident: Incident) -> str:
     return f'<div class="tf-verification">{items}</div>'
 
 
+_RECORD_NAMES = {  # table: (id column, what a reader calls a row, the column that names it)
+    "figure_definitions": ("figure_id", "figure", "label"),
+    "figures": ("value_id", "reported value", "as_reported"),
+    "events": ("event_id", "event", "title"),
+    "sources": ("source_id", "source", "outlet"),
+}
+
+
+def _record_name(incident: Incident, table: str, record_id: str) -> tuple[str, str]:
+    """(kind, name) of a corrected row in reader's words: ('event', 'IRS–DHS agreement
+    signed'); a reported value is named with its figure's label. Ids stay in the data."""
+    key, kind, column = _RECORD_NAMES.get(table, ("", table.replace("_", " "), ""))
+    rows = incident.tables[table] if key else None
+    match = rows[rows[key] == record_id] if rows is not None else []
+    if not len(match):
+        return kind, ""
+    name = _text(match.iloc[0][column])
+    if table == "figures":
+        label = incident.figure_definitions.set_index("figure_id")["label"].get(match.iloc[0]["figure_id"], "")
+        name = f"{label}: {name}" if label else name
+    return kind, name
+
+
 def corrections_html(incident: Incident, *, heading: str = "h2") -> str:
     """The corrections log (shown in every report), or a line saying it is empty."""
     c = incident.corrections
     if len(c):
-        head = ["Date", "Table", "Record", "What changed", "Why"]
+        head = ["Date", "What", "Item", "What changed", "Why"]
+        names = [_record_name(incident, _text(r["table"]), _text(r["record_id"])) for _, r in c.iterrows()]
         rows = "".join(
             "<tr>"
             f"<td>{escape(format_date(r['date'], r['date'], 'day'))}</td>"
-            f"<td>{escape(_text(r['table']))}</td>"
-            f"<td>{escape(_text(r['record_id']))}</td>"
+            f"<td>{escape(kind)}</td>"
+            f"<td>{escape(name)}</td>"
             f"<td>{escape(_text(r['what_changed']))}</td>"
             f"<td>{escape(_text(r['why']))}</td></tr>"
-            for _, r in c.iterrows()
+            for (_, r), (kind, name) in zip(c.iterrows(), names)
         )
         body = _table("Corrections log", head, f"<tbody>{rows}</tbody>", "tf-corrections-table")
     else:
