@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from taxfirewall import load_incident
-from taxfirewall.formatting import format_number, format_range, format_share, format_span, format_value
+from taxfirewall.formatting import format_number, format_span
+from taxfirewall.quantity import Quantity, share
 
 from conftest import IRS, SYNTHETIC
 
@@ -98,12 +99,23 @@ def test_numbers_in_newsroom_style(args, expected):
 
 
 def test_ranges_and_shares_in_newsroom_style():
-    assert format_range(2000, 2364) == "about 2,000\u20132,400"
-    assert format_range(2000, 2400) == "2,000\u20132,400"
+    def q(bound, value, low, high, words=""):
+        return Quantity(bound, value, low, high, "people", words)
+
     assert format_span(1200000, 1280000) == "1.2\u20131.28 million"
-    assert format_value(None, 2000, 2364) == "about 2,000\u20132,400"
-    assert format_share(47289 / 1280000) == "3.7%"
-    assert format_share(None, 0.042, 0.05) == "4.2\u20135.0%"
+    assert q("range", None, 2000, 2364).text == "2,000\u20132,364"  # both ends supported: no rounding, no "about"
+    assert q("more_than", None, 7000001, 7999999).text == "more than 7 million"
+    assert q("nearly", None, 47200, 47299).text == "nearly 47,300"
+    assert q("about", 310000, 305000, 314999).text == "about 310,000"
+    assert q("vague", None, 2000, 9999, "thousands").text == "thousands"
+    assert q("at_most", None, 1, 2364).text == "at most 2,364"
+    returned = q("exact", 47289, 47289, 47289)
+    assert share(returned, q("rounded", 1280000, 1275000, 1284999)).text == "3.7%"
+    assert share(q("range", None, 2000, 2364), returned).text == "4.2\u20135.0%"
+    # after a range stage ('millions': 2-10 million) a point's share is a range, rounded outward
+    assert share(q("about", 310000, 305000, 314999), q("vague", None, 2000000, 10000000, "millions")).text == "3.1\u201315.5%"
+    # an end that is only a convention leaves the share open on that side
+    assert share(q("about", 310000, 305000, 314999), q("more_than", None, 7000001, 7999999)).text == "at most 4.5%"
 
 
 def test_codebook_matches_the_datapackage():

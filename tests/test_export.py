@@ -14,7 +14,7 @@ from taxfirewall import load_incident
 from taxfirewall.charts import CHARTS
 from taxfirewall.cli import main
 from taxfirewall.export import ARTICLE_WIDTH, STATIC_DIR, export_all, page_spec_at
-from taxfirewall.formatting import format_value
+from taxfirewall.formatting import format_number
 from taxfirewall.vendor import bundle_name
 
 from conftest import IRS, edit_cell, read_rows
@@ -128,8 +128,8 @@ def test_a_changed_reported_value_changes_every_export(exported, incident, tmp_p
     for column in ("value", "low", "high"):
         edit_cell(incident, "figures.csv", "value_id", stage2["preferred_value_id"], column, str(new_value))
     export_all(incident, tmp_path, charts=["funnel"])
-    new_label = format_value(new_value, None, None)
-    old_label = format_value(old["value"], None, None)
+    new_label = format_number(new_value)
+    old_label = old["value_text"]
     for name in ("alt.txt", "data.csv", "funnel.svg", "funnel.vl.json"):
         text = (tmp_path / "funnel" / name).read_text(encoding="utf-8")
         assert new_label in text or str(new_value) in text, name

@@ -1,8 +1,9 @@
-"""Numbers the way a newsroom writes them: "1.28 million", "47,289", "about 2,000–2,400", "3.7%"."""
+"""Numbers and dates the way a newsroom writes them: "1.28 million", "47,289", "April 7, 2025".
+
+How a reported value, a share or a spread reads lives in :mod:`taxfirewall.quantity`."""
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -37,11 +38,17 @@ def format_number(n, unit: str | None = None) -> str:
     return f"{_prefix(unit)}{text}{' ' + word if word else ''}"
 
 
-def _round_sig(n: float, sig: int, up: bool) -> int:
-    if n <= 0:
-        return 0
-    step = 10 ** max(int(math.floor(math.log10(n))) - sig + 1, 0)
-    return int((math.ceil if up else math.floor)(n / step) * step)
+def format_exact(n, unit: str | None = None) -> str:
+    """A reported number without rounding it further: '1.28 million', '1.234 million',
+    '$4,812,500' (not '$4.81 million'), '47,289'. Scale words only where they lose nothing."""
+    n = int(n)
+    for size, word in _SCALES:
+        if abs(n) >= size:
+            q = Decimal(n) / size
+            if q == q.quantize(Decimal("0.001")):
+                return f"{_prefix(unit)}{q.normalize():f} {word}"
+            break
+    return f"{_prefix(unit)}{n:,}"
 
 
 def format_span(low, high, unit: str | None = None) -> str:
@@ -52,36 +59,6 @@ def format_span(low, high, unit: str | None = None) -> str:
     if wa == wb:
         return f"{p}{a}{EN_DASH}{b}{' ' + wb if wb else ''}"
     return f"{p}{a}{' ' + wa if wa else ''}{EN_DASH}{p}{b}{' ' + wb if wb else ''}"
-
-
-def format_range(low, high, unit: str | None = None) -> str:
-    """A range-only figure, rounded outward to two significant figures: 'about 2,000–2,400'."""
-    lo, hi = _round_sig(float(low), 2, up=False), _round_sig(float(high), 2, up=True)
-    about = "about " if (lo, hi) != (int(low), int(high)) else ""
-    if lo == hi:
-        return f"{about}{format_number(lo, unit)}"
-    return f"{about}{format_span(lo, hi, unit)}"
-
-
-def format_value(value, low, high, unit: str | None = None) -> str:
-    """The preferred value: the point when there is one, else the range."""
-    if _present(value):
-        return format_number(value, unit)
-    return format_range(low, high, unit)
-
-
-def format_share(share=None, low=None, high=None) -> str:
-    """0.0369 -> '3.7%'; a range of shares -> '4.2–5.0%'; under 10% keeps one decimal."""
-    def pct(x: float) -> str:
-        x *= 100
-        return f"{x:.1f}" if x < 10 else f"{x:.0f}"
-
-    if _present(share):
-        return f"{pct(float(share))}%"
-    if _present(low) and _present(high):
-        a, b = pct(float(low)), pct(float(high))
-        return f"{a}%" if a == b else f"{a}{EN_DASH}{b}%"
-    return ""
 
 
 def format_date(start, end, precision: str) -> str:

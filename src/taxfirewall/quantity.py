@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .formatting import EN_DASH, MONEY_UNITS, format_number, format_span
+from .formatting import EN_DASH, MONEY_UNITS, format_exact
 from .missing import present
 
 BOUNDS = ("exact", "rounded", "about", "more_than", "at_least", "fewer_than", "at_most", "nearly", "range", "vague")
@@ -76,7 +76,7 @@ class Quantity:
     @property
     def text(self) -> str:
         """The value in the direction and with the qualifier the source gave."""
-        n = lambda x: format_number(x, self.unit)  # noqa: E731
+        n = lambda x: format_exact(x, self.unit)  # noqa: E731  never rounds what the source gave
         b = self.bound
         if b in ("exact", "rounded") and self.value is not None:
             return n(self.value)
@@ -94,7 +94,7 @@ class Quantity:
             return f"nearly {n(self.high + 1)}"
         if b == "vague" and self.as_reported:
             return self.as_reported
-        return n(self.low) if self.low == self.high else format_span(self.low, self.high, self.unit)
+        return n(self.low) if self.low == self.high else _span(n(self.low), n(self.high))
 
     @property
     def bounds_text(self) -> str:
@@ -111,6 +111,14 @@ class Quantity:
         if lo is None:
             return f"up to {d(hi)}"
         return d(lo) if lo == hi else f"{d(lo)}{EN_DASH}{d(hi)}"
+
+
+def _span(a: str, b: str) -> str:
+    """'2,000–2,364'; '2 million–10 million' shares its scale word: '2–10 million'."""
+    word = a.rpartition(" ")[2]
+    if " " in a and b.endswith(" " + word):
+        a = a.rpartition(" ")[0]
+    return f"{a}{EN_DASH}{b}"
 
 
 # --------------------------------------------------------------------------- shares
@@ -198,10 +206,19 @@ def spread(values: list[Quantity]) -> tuple[Quantity, Quantity] | None:
     return lowest, highest
 
 
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def spread_text(values: list[Quantity]) -> str:
-    """'from 1.2 million to more than 1.27 million' covering every reported value, or ''."""
+    """How the reports of one figure spread, covering every one of them: 'reports range
+    from 1.2 million to more than 1.27 million'; where the lowest and the highest report
+    read the same ('more than 12 million' holds 12.4 million too), every distinct wording:
+    'reports give more than 12 million and 12.4 million'. '' when all reports agree."""
     ends = spread(values)
     if ends is None:
         return ""
     a, b = ends
-    return f"from {a.text} to {b.text}" if a.text != b.text else a.text
+    if a.text != b.text:
+        return f"reports range from {a.text} to {b.text}"
+    return f"reports give {_join(list(dict.fromkeys(v.text for v in values)))}"

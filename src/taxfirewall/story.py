@@ -68,7 +68,7 @@ def _stage_sentence(row) -> str:
 def _spread_sentence(row) -> str:
     if not row["spread_text"]:
         return ""
-    return f"The {_count(row['n_reported'])} reported values run {row['spread_text']}."
+    return f"The {_count(row['n_reported'])} {row['spread_text']}."
 
 
 def funnel_sentences(incident: Incident) -> list[str]:

@@ -561,6 +561,8 @@ def _meta_warnings(schema: PackageSchema, sources) -> list[Problem]:
         value = meta.get(key)
         if _present(value) and str(value).strip():
             continue
+        if key == "as_of" and block is not None and key not in meta:
+            continue  # optional by design: the rule (latest source) is the normal case
         state = why if key not in meta else "is empty"
         found.append(Problem(DESCRIPTOR_NAME, 0, f"taxfirewall.{key}", f"{state}, so {_meta_default(key, schema, sources)}"))
     return found

@@ -32,7 +32,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
-from .. import verification
+from .. import asof, verification
 from ..data import Incident, load_incident
 from ..formatting import EN_DASH, MONEY_UNITS, format_number
 from ..quantity import Quantity
@@ -94,7 +94,7 @@ def _row(r, panel: str, records: list[dict], share_text: str = "") -> dict:
         "value_text": r["value_text"],
         "share_text": share_text,
         "value_line": f"{r['value_text']} · {share_text}" if share_text else r["value_text"],
-        "reported_text": f"reports range {r['spread_text']}" if r["spread_text"] else "",
+        "reported_text": r["spread_text"],
         "reported_values": _reported_list(records),
         "verification": verification.label(r["verification"]),
         "caveat": str(r["caveat"]),
@@ -155,7 +155,7 @@ def _subtitle(stages: pd.DataFrame, scale: str) -> str:
     return text
 
 
-def _notes(stages: pd.DataFrame, context: pd.DataFrame, scale: str) -> str:
+def _notes(stages: pd.DataFrame, context: pd.DataFrame, scale: str, asof_text: str) -> str:
     notes = []
     ranges = stages[stages["is_range"]]
     if len(ranges):
@@ -170,10 +170,11 @@ def _notes(stages: pd.DataFrame, context: pd.DataFrame, scale: str) -> str:
         notes.append("Scale: logarithmic.")
     if len(context):
         notes.append("Figures not part of the funnel count other things and are never added to it.")
+    notes.append(f"Data as of {asof_text}.")
     return " ".join(notes)
 
 
-def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: float | None) -> str:
+def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: float | None, asof_text: str) -> str:
     n = len(stages)
     how = {
         "zoom": "drawn as horizontal bars on one linear scale",
@@ -200,6 +201,7 @@ def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: flo
     if len(context):
         items = "; ".join(_with_caveat(f"{r['sentence_label']}, {r['value_text']}", r) for _, r in context.iterrows())
         text.append(f"Also shown, not part of the funnel: {items}.")
+    text.append(f"Data as of {asof_text}.")
     return " ".join(text)
 
 
@@ -233,10 +235,10 @@ def funnel_chart(
         title=str(inc.meta.get("funnel_title") or inc.title),
         subtitle=_subtitle(stages, scale),
         data=data,
-        alt_text=_alt_text(stages, context, scale, _zoom_factor(data, scale)),
+        alt_text=_alt_text(stages, context, scale, _zoom_factor(data, scale), asof.text(inc)),
         source_ids=source_ids,
         sources=source_line(inc, source_ids),
-        notes=_notes(stages, context, scale),
+        notes=_notes(stages, context, scale, asof.text(inc)),
         credit=inc.meta.get("credit", "") if credit is None else credit,
         theme=get_theme(theme),
         width=int(width),

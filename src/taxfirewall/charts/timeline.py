@@ -358,6 +358,8 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
                    f"listed below the axis: {roll(undated_rows)}.")
     if asof_drawn:
         alt.append(f"A dashed vertical line marks {asof_text}, the date the data is current to.")
+    elif asof:
+        alt.append(f"Data as of {asof_text}.")
     if annotate and compact and dated_rows:
         alt.append("Events are numbered in date order; a numbered key below gives each title and date.")
 
