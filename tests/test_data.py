@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from taxfirewall import load_incident
-from taxfirewall.formatting import format_number, format_span
+from taxfirewall.formatting import format_number
 from taxfirewall.quantity import Quantity, share
 
 from conftest import IRS, SYNTHETIC
@@ -102,7 +102,7 @@ def test_ranges_and_shares_in_newsroom_style():
     def q(bound, value, low, high, words=""):
         return Quantity(bound, value, low, high, "people", words)
 
-    assert format_span(1200000, 1280000) == "1.2\u20131.28 million"
+    assert q("range", None, 1200000, 1280000).text == "1.2\u20131.28 million"  # one scale word for both ends
     assert q("range", None, 2000, 2364).text == "2,000\u20132,364"  # both ends supported: no rounding, no "about"
     assert q("more_than", None, 7000001, 7999999).text == "more than 7 million"
     assert q("nearly", None, 47200, 47299).text == "nearly 47,300"

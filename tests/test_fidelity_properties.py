@@ -25,7 +25,7 @@ from conftest import SYNTHETIC, write_rows
 from taxfirewall import load_incident, story, verification
 from taxfirewall.charts.funnel import funnel_chart
 from taxfirewall.charts.timeline import timeline_chart
-from taxfirewall.formatting import format_number
+from taxfirewall.formatting import format_exact
 from taxfirewall.quantity import BOUNDS, Quantity, share, spread
 from taxfirewall.summary import summary_lines
 
@@ -174,11 +174,11 @@ def test_each_kind_of_bound_has_its_own_wording(q):
     reported_end = {"more_than": q.low - 1, "at_least": q.low, "fewer_than": q.high + 1, "at_most": q.high,
                     "nearly": q.high + 1}
     if q.bound in reported_end:
-        assert text == PREFIX[q.bound] + format_number(reported_end[q.bound])
+        assert text == PREFIX[q.bound] + format_exact(reported_end[q.bound])
     if q.bound == "vague":
         assert text == q.as_reported
     if q.bound in ("exact", "rounded"):
-        assert text == format_number(q.value)
+        assert text == format_exact(q.value)  # never rounded further
 
 
 # --------------------------------------------------------------------------- incident-level properties

@@ -51,16 +51,6 @@ def format_exact(n, unit: str | None = None) -> str:
     return f"{_prefix(unit)}{n:,}"
 
 
-def format_span(low, high, unit: str | None = None) -> str:
-    """Two numbers sharing one scale word: '1.2–1.28 million', '47,000–47,489'."""
-    a, wa = _scaled(float(low))
-    b, wb = _scaled(float(high))
-    p = _prefix(unit)
-    if wa == wb:
-        return f"{p}{a}{EN_DASH}{b}{' ' + wb if wb else ''}"
-    return f"{p}{a}{' ' + wa if wa else ''}{EN_DASH}{p}{b}{' ' + wb if wb else ''}"
-
-
 def format_date(start, end, precision: str) -> str:
     """'April 7, 2025', 'June 2025', '2026', or 'date not found (2026)'."""
     start = pd.Timestamp(start)

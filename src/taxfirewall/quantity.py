@@ -22,6 +22,17 @@ LOW_ONLY = ("more_than", "at_least")  # the high bound is a convention
 HIGH_ONLY = ("fewer_than", "at_most")  # the low bound is a convention
 
 
+# One-sided and 'nearly' wordings: the words, and the number the source gave (N), from the
+# stored bound the codebook derives from it (low = N+1 for 'more than N', and so on).
+_REPORTED_END = {
+    "more_than": ("more than", lambda q: q.low - 1),
+    "at_least": ("at least", lambda q: q.low),
+    "fewer_than": ("fewer than", lambda q: q.high + 1),
+    "at_most": ("at most", lambda q: q.high),
+    "nearly": ("nearly", lambda q: q.high + 1),
+}
+
+
 def _int(x) -> int | None:
     return int(x) if present(x) else None
 
@@ -82,16 +93,9 @@ class Quantity:
             return n(self.value)
         if b == "about" and self.value is not None:
             return f"about {n(self.value)}"
-        if b == "more_than":
-            return f"more than {n(self.low - 1)}"
-        if b == "at_least":
-            return f"at least {n(self.low)}"
-        if b == "fewer_than":
-            return f"fewer than {n(self.high + 1)}"
-        if b == "at_most":
-            return f"at most {n(self.high)}"
-        if b == "nearly":
-            return f"nearly {n(self.high + 1)}"
+        if b in _REPORTED_END:
+            words, end = _REPORTED_END[b]
+            return f"{words} {n(end(self))}"
         if b == "vague" and self.as_reported:
             return self.as_reported
         return n(self.low) if self.low == self.high else _span(n(self.low), n(self.high))
