@@ -172,7 +172,7 @@ def test_failing_notebook_keeps_the_old_page_and_lands_in_failed(tmp_path, capsy
     assert run(manifest, out, "--only", "standin") == 0
     good = (out / "standin.html").read_bytes()
     assert "Stand-in chart: two bars &lt;/script&gt; &amp; more" in good.decode()
-    assert "two bars <\\/script> & more" in good.decode()  # the spec's JSON cannot close its <script>
+    assert "two bars \\u003c/script\\u003e \\u0026 more" in good.decode()  # the spec's JSON cannot close its <script>
     capsys.readouterr()
 
     write_manifest(tmp_path / "reports.toml", [dict(ok, parameters={"fail": True}), other])
