@@ -207,6 +207,13 @@ def test_generated_incidents_say_exactly_what_the_sources_say(rows):
                 assert r["share_text"] in funnel.alt_text
             if r["caveat"]:
                 assert f"verification: {r['caveat']}" in funnel.alt_text
+        # a spread names each report it quotes with that report's caveat, if weak
+        for _, r in inc.funnel.iterrows():
+            quoted = [Quantity.of({**rec, "unit": "people"}) for rec in r["reported"]]
+            for q in quoted:
+                bare = q.text in r["spread_text"] and f"{q.text} (" not in r["spread_text"]
+                if bare and q.verification and verification.is_weak(q.verification):
+                    assert any(o.text == q.text and not verification.is_weak(o.verification) for o in quoted), r["spread_text"]
         # not_found is never a key moment and never bare
         moments = "\n".join(story.key_events(inc))
         tl = inc.timeline

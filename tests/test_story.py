@@ -51,7 +51,7 @@ def test_irs_story_reads_as_expected(irs):
     text = "\n".join(story.narrative(irs))
     assert "People the IRS returned addresses for: 47,289, 3.7% of those requested (court record)." in text
     assert "the best-supported range is 2,000–2,364, 4.2–5.0% of those returned" in text
-    assert "The 4 reports range from 1.2 million to more than 1.27 million." in text
+    assert "The 4 reports range from 1.2 million (not independently verified) to more than 1.27 million." in text
     assert "People in ICE's earlier, un-narrowed request: more than 7 million (not independently verified)." in text
     assert "current to June 8, 2026" in text
 

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from .formatting import EN_DASH, MONEY_UNITS, format_exact
 from .missing import present
+from .verification import with_caveat
 
 BOUNDS = ("exact", "rounded", "about", "more_than", "at_least", "fewer_than", "at_most", "nearly", "range", "vague")
 POINTS = ("exact", "rounded", "about")  # the source gave a number
@@ -47,6 +48,7 @@ class Quantity:
     high: int
     unit: str = ""
     as_reported: str = ""
+    verification: str = ""  # its status, when a caveat must travel with it
 
     @classmethod
     def of(cls, row) -> "Quantity":
@@ -56,6 +58,7 @@ class Quantity:
             bound=str(get("bound")), value=_int(get("value")), low=int(get("low")), high=int(get("high")),
             unit=str(get("unit")) if present(get("unit")) else "",
             as_reported=str(get("as_reported")) if present(get("as_reported")) else "",
+            verification=str(get("verification")) if present(get("verification")) else "",
         )
 
     @property
@@ -99,6 +102,11 @@ class Quantity:
         if b == "vague" and self.as_reported:
             return self.as_reported
         return n(self.low) if self.low == self.high else _span(n(self.low), n(self.high))
+
+    @property
+    def cited(self) -> str:
+        """The text with its verification caveat, if weak: 'thousands (anonymous sources)'."""
+        return with_caveat(self.text, self.verification) if self.verification else self.text
 
     @property
     def bounds_text(self) -> str:
@@ -218,11 +226,12 @@ def spread_text(values: list[Quantity]) -> str:
     """How the reports of one figure spread, covering every one of them: 'reports range
     from 1.2 million to more than 1.27 million'; where the lowest and the highest report
     read the same ('more than 12 million' holds 12.4 million too), every distinct wording:
-    'reports give more than 12 million and 12.4 million'. '' when all reports agree."""
+    'reports give more than 12 million and 12.4 million'. '' when all reports agree. A
+    weakly verified report carries its caveat: '… to thousands (anonymous sources)'."""
     ends = spread(values)
     if ends is None:
         return ""
     a, b = ends
     if a.text != b.text:
-        return f"reports range from {a.text} to {b.text}"
-    return f"reports give {_join(list(dict.fromkeys(v.text for v in values)))}"
+        return f"reports range from {a.cited} to {b.cited}"
+    return f"reports give {_join(list(dict.fromkeys(v.cited for v in values)))}"

@@ -83,10 +83,12 @@ def funnel_sentences(incident: Incident) -> list[str]:
 def context_sentences(incident: Incident) -> list[str]:
     """One sentence per context figure (never part of the funnel): its preferred value and
     how well it is established."""
-    return [
-        f"{_text(r['label'])}: {r['value_text']} ({verification_label(r['verification'])})."
-        for _, r in incident.context.iterrows()
-    ]
+    out = []
+    for _, r in incident.context.iterrows():
+        spread = _spread_sentence(r)
+        out.append(f"{_text(r['label'])}: {r['value_text']} ({verification_label(r['verification'])})."
+                   + (f" {spread}" if spread else ""))
+    return out
 
 
 def key_events(incident: Incident, start=None, end=None, categories=None) -> list[str]:

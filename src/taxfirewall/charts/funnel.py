@@ -150,6 +150,7 @@ def _subtitle(stages: pd.DataFrame, scale: str) -> str:
         notes = "; ".join(x for x in (r["share_text"], r["caveat"]) if x)
         parts.append(f"{text} ({notes})" if notes else text)
     text = ", then ".join(parts) + "."
+    text = text[:1].upper() + text[1:]  # a sentence opens capitalised ("More than 12 million ..."); labels are untouched
     if scale == "log":
         text += " Logarithmic scale: each gridline is 10 times the last."  # says how to read it before reading
     return text
