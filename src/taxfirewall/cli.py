@@ -11,16 +11,17 @@ from .paths import DEFAULT_INCIDENT, MANIFEST, REPORTS_DIR
 
 
 def _cmd_validate(args) -> int:
-    from .data import load_incident
+    from .data import Incident
     from .summary import summary_lines
     from .validate import check_incident
 
-    # checked here rather than through load_incident alone, which drops the warnings
+    # checked here rather than through load_incident, which drops the warnings
     result = check_incident(args.folder)
     if result.problems:
         print(str(DataError(result.problems, str(args.folder))), file=sys.stderr)
     else:
-        print("valid: " + "\n".join(summary_lines(load_incident(args.folder))))
+        incident = Incident(folder=Path(args.folder).resolve(), schema=result.schema, tables=result.frames)
+        print("valid: " + "\n".join(summary_lines(incident)))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 2 if result.problems else 0
