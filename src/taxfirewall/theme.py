@@ -134,10 +134,10 @@ def register_altair(default: str = "light") -> None:
     import altair as alt
 
     if not _REGISTERED:
-        for name in THEMES:
-            alt.themes.register(f"taxfirewall-{name}", lambda name=name: {"config": vega_config(name)})
+        for name in THEMES:  # altair 5.5's theme API (alt.themes is deprecated)
+            alt.theme.register(f"taxfirewall-{name}", enable=False)(lambda name=name: {"config": vega_config(name)})
         _REGISTERED = True
-    alt.themes.enable(f"taxfirewall-{get_theme(default).name}")
+    alt.theme.enable(f"taxfirewall-{get_theme(default).name}")
 
 
 # --------------------------------------------------------------------------- matplotlib
