@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from html import escape
 
-import pandas as pd
-
 from . import asof, dates, verification
 from .data import Incident, select_events
 from .formatting import format_date, format_number
