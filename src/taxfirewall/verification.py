@@ -54,7 +54,11 @@ def caveat(status) -> str:
 
 def with_caveat(text: str, status) -> str:
     """'47,289' or '2,000 (anonymous sources)': the text with its caveat, if any, in brackets."""
-    note = caveat(status)
+    return bracketed(text, caveat(status))
+
+
+def bracketed(text: str, note: str) -> str:
+    """The text with a caveat already worked out (a chart row's), in brackets when there is one."""
     return f"{text} ({note})" if note else text
 
 

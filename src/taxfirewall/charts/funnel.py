@@ -139,10 +139,6 @@ def _zoom_factor(data: pd.DataFrame, scale: str) -> float | None:
     return top / second if second > 0 and top / second >= MIN_ZOOM else None
 
 
-def _with_caveat(text: str, r) -> str:
-    return f"{text} ({r['caveat']})" if r["caveat"] else text
-
-
 def _subtitle(stages: pd.DataFrame, scale: str) -> str:
     parts = []
     for _, r in stages.iterrows():
@@ -200,7 +196,8 @@ def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: flo
             sentence += "; drawn as a shaded span, not a solid bar"
         text.append(sentence + ".")
     if len(context):
-        items = "; ".join(_with_caveat(f"{r['sentence_label']}, {r['value_text']}", r) for _, r in context.iterrows())
+        items = "; ".join(verification.bracketed(f"{r['sentence_label']}, {r['value_text']}", r["caveat"])
+                          for _, r in context.iterrows())
         text.append(f"Also shown, not part of the funnel: {items}.")
     text.append(f"Data as of {asof_text}.")
     return " ".join(text)
@@ -415,7 +412,7 @@ def _layout(chart: Chart) -> _Layout:
         head = f"{_stage_numbers(later).capitalize()}, enlarged ×{format_number(round(zoom))}"
         y = text(panel, "zoom_head", wedge + 4, head) + 4
         for i, r in stages.iloc[1:].iterrows():
-            y = text(panel, "zoom_label", y, _with_caveat(f"{r['label']}: {r['value_text']}", r), row=i) + 2
+            y = text(panel, "zoom_label", y, verification.bracketed(f"{r['label']}: {r['value_text']}", r["caveat"]), row=i) + 2
             stage_mark(panel, r, i, y, ZBAR, False)
             y += ZBAR + 10
         panel.height = y - 10
@@ -429,7 +426,7 @@ def _layout(chart: Chart) -> _Layout:
         indent = text_width("• ", lay.size("context"), False) + 2
         for i, r in context.iterrows():
             panel.items.append({"mark": "text", "style": "context", "x": 0.0, "y": y + 2, "text": "•", "row": i})
-            y = text(panel, "context", y + 2, _with_caveat(f"{r['label']}: {r['value_text']}", r), x=indent, row=i)
+            y = text(panel, "context", y + 2, verification.bracketed(f"{r['label']}: {r['value_text']}", r["caveat"]), x=indent, row=i)
         panel.height = y
         lay.panels.append(panel)
 
