@@ -147,9 +147,6 @@ class Share:
     def known(self) -> bool:
         return self.low is not None or self.high is not None
 
-    def contains(self, ratio: float) -> bool:
-        return (self.low is None or ratio >= self.low) and (self.high is None or ratio <= self.high)
-
     @property
     def shown(self) -> tuple[Fraction | None, Fraction | None]:
         """The displayed ends as fractions of one, rounded outward (a point: to nearest)."""
