@@ -9,7 +9,7 @@ INCIDENT ?= data/irs-dhs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: reports test lab lock bench clean browser-deps validate
+.PHONY: reports test lint lab lock bench clean browser-deps validate
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,12 @@ browser-deps:
 		echo "installing a Java runtime for the HTML validator"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 
-test: $(STAMP) browser-deps
+# Lint and format check first (ruff, configured in pyproject.toml): a finding fails the run.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) browser-deps lint
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

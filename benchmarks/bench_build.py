@@ -43,9 +43,32 @@ def baseline(plans, tmp: Path) -> float:
     t = time.perf_counter()
     for p in plans:
         executed = tmp / f"{p.report.slug}.ipynb"
-        run([str(BIN / "papermill"), str(p.report.notebook), str(executed), "-k", "python3",
-             "-y", json.dumps(p.parameters), "--no-progress-bar", "--log-level", "ERROR"])
-        run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed), "--output-dir", str(tmp)])
+        run(
+            [
+                str(BIN / "papermill"),
+                str(p.report.notebook),
+                str(executed),
+                "-k",
+                "python3",
+                "-y",
+                json.dumps(p.parameters),
+                "--no-progress-bar",
+                "--log-level",
+                "ERROR",
+            ]
+        )
+        run(
+            [
+                str(BIN / "jupyter"),
+                "nbconvert",
+                "--to",
+                "html",
+                "--no-input",
+                str(executed),
+                "--output-dir",
+                str(tmp),
+            ]
+        )
     return time.perf_counter() - t
 
 
@@ -108,9 +131,17 @@ def inline_sizes(out: Path, plans) -> dict[str, int]:
     for p in plans:
         nb = nbformat.read(p.report.outputs(out)["executed"], as_version=4)
         inc = incidents.setdefault(p.incident, load_incident(p.incident))
-        html = report.render(nb, title=p.report.title, dek=p.report.dek, incident=inc, theme=p.theme,
-                             notebook=p.report.notebook_label, parameters=p.parameters,
-                             runtime=report.Runtime(src=None), inline_js=js)
+        html = report.render(
+            nb,
+            title=p.report.title,
+            dek=p.report.dek,
+            incident=inc,
+            theme=p.theme,
+            notebook=p.report.notebook_label,
+            parameters=p.parameters,
+            runtime=report.Runtime(src=None),
+            inline_js=js,
+        )
         sizes[p.report.slug] = len(html.encode())
     return sizes
 
@@ -149,8 +180,10 @@ def main() -> int:
         print(f"median (a) papermill + nbconvert loop : {med['a']:7.2f} s  ({len(times['a'])} run(s))")
         print(f"median (b) taxfirewall build --force   : {med['b']:7.2f} s  ({len(times['b'])} runs)")
         print(f"median (c) taxfirewall build, unchanged: {med['c']:7.2f} s  ({len(times['c'])} runs)")
-        print(f"a/b = {med['a'] / med['b']:.1f}x (target >= 3x)   a/c = {med['a'] / med['c']:.0f}x   "
-              f"c {'<' if med['c'] < 1 else '>='} 1 s")
+        print(
+            f"a/b = {med['a'] / med['b']:.1f}x (target >= 3x)   a/c = {med['a'] / med['c']:.0f}x   "
+            f"c {'<' if med['c'] < 1 else '>='} 1 s"
+        )
 
         runtime = sorted((out / "_static").glob("*.js"))
         shared = runtime[0].stat().st_size if runtime else 0
@@ -160,13 +193,17 @@ def main() -> int:
         for p in plans:
             slug = p.report.slug
             size = p.report.outputs(out)["html"].stat().st_size
-            base = (tmp / "baseline-0" / f"{slug}.html")
+            base = tmp / "baseline-0" / f"{slug}.html"
             base_kb = f"{base.stat().st_size / 1024:12.0f}" if base.exists() else f"{'-':>12}"
             print(f"{slug:<16} {size / 1024:9.0f} {inline[slug] / 1024:9.0f} {base_kb}")
-        print(f"shared runtime {runtime[0].name if runtime else '-'}: {shared / 1024:.0f} KB, once for all reports")
+        print(
+            f"shared runtime {runtime[0].name if runtime else '-'}: {shared / 1024:.0f} KB, once for all reports"
+        )
         largest = max(p.report.outputs(out)["html"].stat().st_size for p in plans)
-        print(f"largest page {largest / 1024:.0f} KB: {'within' if largest < 150 * 1024 else 'OVER'} the 150 KB target "
-              "(plus the shared runtime)")
+        print(
+            f"largest page {largest / 1024:.0f} KB: {'within' if largest < 150 * 1024 else 'OVER'} the 150 KB target "
+            "(plus the shared runtime)"
+        )
 
     print()
     print("where one report's kernel time goes (fresh interpreter, seconds):")

@@ -99,9 +99,16 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the background-networking flags Chromium phones home at start; the closed
 # network refuses those calls and they would count as blocked requests.
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 LOCAL = ("file://", "data:", "blob:", "about:", "http://127.0.0.1", "http://localhost")
 
@@ -130,8 +137,14 @@ def open_page(browser):
     """open_page(url, width=..., scripts=True) -> (page, log): network blocked but local."""
     contexts = []
 
-    def _open(url: str, width: int = 1200, height: int = 900, scripts: bool = True, color_scheme: str = "light"):
-        context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=scripts, color_scheme=color_scheme)
+    def _open(
+        url: str, width: int = 1200, height: int = 900, scripts: bool = True, color_scheme: str = "light"
+    ):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            java_script_enabled=scripts,
+            color_scheme=color_scheme,
+        )
         contexts.append(context)
         log = PageLog()
 
@@ -158,5 +171,3 @@ def open_page(browser):
     yield _open
     for c in contexts:
         c.close()
-
-

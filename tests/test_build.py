@@ -12,7 +12,10 @@ from taxfirewall import build as buildmod
 from taxfirewall.cli import main
 from taxfirewall.manifest import ManifestError, check_reports, load_manifest
 
-NB = {name: str(ROOT / "notebooks" / f"{name}.ipynb") for name in ("01_explore", "02_funnel", "03_timeline", "04_story")}
+NB = {
+    name: str(ROOT / "notebooks" / f"{name}.ipynb")
+    for name in ("01_explore", "02_funnel", "03_timeline", "04_story")
+}
 
 
 def write_manifest(path, reports: list[dict]) -> str:
@@ -33,7 +36,13 @@ def write_manifest(path, reports: list[dict]) -> str:
 
 
 def report(slug="funnel", notebook="02_funnel", **parameters) -> dict:
-    return {"slug": slug, "notebook": NB[notebook], "title": f"Title {slug}", "dek": "A dek.", "parameters": parameters}
+    return {
+        "slug": slug,
+        "notebook": NB[notebook],
+        "title": f"Title {slug}",
+        "dek": "A dek.",
+        "parameters": parameters,
+    }
 
 
 def run_cli(manifest, out, *extra):
@@ -44,8 +53,16 @@ def test_shipped_manifest_is_valid_and_lists_the_required_reports(tmp_path):
     m = load_manifest(ROOT / "reports.toml")
     plans = check_reports(m, tmp_path)
     slugs = [p.report.slug for p in plans]
-    for slug in ("story-light", "story-dark", "funnel-zoom", "funnel-linear", "funnel-log",
-                 "timeline-full", "timeline-2025", "explore"):
+    for slug in (
+        "story-light",
+        "story-dark",
+        "funnel-zoom",
+        "funnel-linear",
+        "funnel-log",
+        "timeline-full",
+        "timeline-2025",
+        "explore",
+    ):
         assert slug in slugs
     window = next(p for p in plans if p.report.slug == "timeline-2025").parameters
     assert (window["timeline_start"], window["timeline_end"]) == ("2025-01-01", "2025-12-31")
@@ -53,21 +70,27 @@ def test_shipped_manifest_is_valid_and_lists_the_required_reports(tmp_path):
 
 
 def test_parameter_errors_are_listed_together_and_nothing_runs(tmp_path, capsys):
-    manifest = write_manifest(tmp_path / "reports.toml", [
-        report("unknown-name", scale="log"),
-        report("wrong-type", funnel_scale=3),
-        report("wrong-bool", "03_timeline", annotate="yes"),
-        report("bad-choice", theme="sepia"),
-        report("missing-folder", incident="data/no-such-incident"),
-        report("Bad_Slug"),
-        report("good"),
-    ])
+    manifest = write_manifest(
+        tmp_path / "reports.toml",
+        [
+            report("unknown-name", scale="log"),
+            report("wrong-type", funnel_scale=3),
+            report("wrong-bool", "03_timeline", annotate="yes"),
+            report("bad-choice", theme="sepia"),
+            report("missing-folder", incident="data/no-such-incident"),
+            report("Bad_Slug"),
+            report("good"),
+        ],
+    )
     out = tmp_path / "out"
     assert run_cli(manifest, out) == 2
     err = capsys.readouterr().err
     assert "6 problem(s); nothing was run" in err
     assert "report 'unknown-name': unknown parameter 'scale'" in err
-    assert "report 'wrong-type': parameter 'funnel_scale' = 3 should be one of \"zoom\", \"linear\", \"log\"" in err
+    assert (
+        'report \'wrong-type\': parameter \'funnel_scale\' = 3 should be one of "zoom", "linear", "log"'
+        in err
+    )
     assert "report 'wrong-bool': parameter 'annotate' = 'yes' should be bool" in err
     assert "report 'bad-choice': parameter 'theme' = 'sepia' should be one of \"light\", \"dark\"" in err
     assert "report 'missing-folder': incident folder 'data/no-such-incident' does not exist" in err
@@ -77,7 +100,9 @@ def test_parameter_errors_are_listed_together_and_nothing_runs(tmp_path, capsys)
 
 
 def test_a_none_default_accepts_a_string_but_not_a_number(tmp_path):
-    ok = write_manifest(tmp_path / "ok.toml", [report("t", "03_timeline", timeline_start="2025-01-01", as_of="2025")])
+    ok = write_manifest(
+        tmp_path / "ok.toml", [report("t", "03_timeline", timeline_start="2025-01-01", as_of="2025")]
+    )
     check_reports(load_manifest(ok), tmp_path)
     bad = write_manifest(tmp_path / "bad.toml", [report("t", "03_timeline", timeline_start=2025)])
     with pytest.raises(ManifestError, match="'timeline_start' = 2025 should be str or None"):
@@ -94,14 +119,20 @@ def test_slugs_that_could_escape_the_out_folder_are_refused(tmp_path, slug):
 
 def test_manifest_shape_errors(tmp_path):
     path = tmp_path / "reports.toml"
-    path.write_text('[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = "T"\ndek = "D"\ncolour = 1\n'
-                    '[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = ""\ndek = "D"\n', encoding="utf-8")
+    path.write_text(
+        '[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = "T"\ndek = "D"\ncolour = 1\n'
+        '[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = ""\ndek = "D"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ManifestError) as err:
         load_manifest(path)
     text = str(err.value)
     assert "unknown key(s) colour" in text and "'title' is missing" in text
-    path.write_text('[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = "T"\ndek = "D"\n'
-                    '[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = "T"\ndek = "D"\n', encoding="utf-8")
+    path.write_text(
+        '[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = "T"\ndek = "D"\n'
+        '[[report]]\nslug = "a"\nnotebook = "nope.ipynb"\ntitle = "T"\ndek = "D"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ManifestError) as err:
         check_reports(load_manifest(path), tmp_path)
     assert "duplicate slug 'a'" in str(err.value) or "duplicate slug" in str(err.value)
@@ -111,16 +142,21 @@ def test_manifest_shape_errors(tmp_path):
 
 
 def test_missing_notebook_and_unknown_only_slug(tmp_path, capsys):
-    manifest = write_manifest(tmp_path / "reports.toml", [
-        {"slug": "ghost", "notebook": "notebooks/ghost.ipynb", "title": "T", "dek": "D"},
-    ])
+    manifest = write_manifest(
+        tmp_path / "reports.toml",
+        [
+            {"slug": "ghost", "notebook": "notebooks/ghost.ipynb", "title": "T", "dek": "D"},
+        ],
+    )
     assert run_cli(manifest, tmp_path / "out", "--only", "nobody") == 2
     err = capsys.readouterr().err
     assert "notebook notebooks/ghost.ipynb does not exist" in err
     assert "--only nobody: no such report" in err
 
 
-def test_bad_dataset_prints_its_problems_and_exits_2_before_any_kernel(tmp_path, synthetic, capsys, monkeypatch):
+def test_bad_dataset_prints_its_problems_and_exits_2_before_any_kernel(
+    tmp_path, synthetic, capsys, monkeypatch
+):
     edit_cell(synthetic, "figures.csv", "value_id", "held-a", "value", "1.2 million")
     manifest = write_manifest(tmp_path / "reports.toml", [report("synth", incident=str(synthetic))])
 

@@ -24,15 +24,25 @@ from test_build import report, write_manifest
 
 pytestmark = pytest.mark.slow
 
-CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "requirejs", "require.js", "mathjax",
-             "fonts.googleapis.com", "code.jquery.com", "widgets.jupyter")
+CDN_HOSTS = (
+    "cdn.jsdelivr.net",
+    "unpkg.com",
+    "cdnjs.cloudflare.com",
+    "requirejs",
+    "require.js",
+    "mathjax",
+    "fonts.googleapis.com",
+    "code.jquery.com",
+    "widgets.jupyter",
+)
 TAXFIREWALL = str(Path(sys.executable).parent / "taxfirewall")
 
 
 def stand_in_notebook(path: Path) -> Path:
     """A tiny notebook (a stand-in chart) that fails or sleeps on request."""
     return write_notebook(
-        path, "fail = False  # raise in the last cell\nseconds = 0  # sleep this long first",
+        path,
+        "fail = False  # raise in the last cell\nseconds = 0  # sleep this long first",
         new_code_cell("import time\ntime.sleep(seconds)"),
         new_markdown_cell("## A stand-in chart"),
         new_code_cell(
@@ -59,17 +69,27 @@ def built(tmp_path_factory):
     import shutil
 
     shutil.copytree(SYNTHETIC, synth)
-    manifest = write_manifest(tmp / "reports.toml", [
-        report("synth-story", "04_story", incident=str(synth), theme="dark"),
-        report("irs-funnel", "02_funnel", funnel_scale="log"),
-    ])
+    manifest = write_manifest(
+        tmp / "reports.toml",
+        [
+            report("synth-story", "04_story", incident=str(synth), theme="dark"),
+            report("irs-funnel", "02_funnel", funnel_scale="log"),
+        ],
+    )
     out1, out2 = tmp / "out1", tmp / "out2"
     t = time.perf_counter()
     rc1 = run(manifest, out1)
     first = time.perf_counter() - t
     rc2 = run(manifest, out2, "--force", "--jobs", "1")
-    return {"tmp": tmp, "synth": synth, "manifest": manifest, "out1": out1, "out2": out2,
-            "rc": (rc1, rc2), "seconds": first}
+    return {
+        "tmp": tmp,
+        "synth": synth,
+        "manifest": manifest,
+        "out1": out1,
+        "out2": out2,
+        "rc": (rc1, rc2),
+        "seconds": first,
+    }
 
 
 def test_build_writes_each_page_its_executed_notebook_and_an_index(built):
@@ -88,8 +108,14 @@ def test_build_writes_each_page_its_executed_notebook_and_an_index(built):
 
 
 def test_two_builds_of_the_same_inputs_are_byte_identical(built):
-    for name in ("synth-story.html", "irs-funnel.html", "index.html", "_executed/synth-story.ipynb",
-                 "_executed/irs-funnel.ipynb", "_thumbs/irs-funnel.svg"):
+    for name in (
+        "synth-story.html",
+        "irs-funnel.html",
+        "index.html",
+        "_executed/synth-story.ipynb",
+        "_executed/irs-funnel.ipynb",
+        "_thumbs/irs-funnel.svg",
+    ):
         assert (built["out1"] / name).read_bytes() == (built["out2"] / name).read_bytes(), name
 
 
@@ -105,10 +131,14 @@ def test_pages_load_nothing_from_the_network(built):
 def test_page_has_alt_text_code_hidden_and_provenance(built):
     html = (built["out1"] / "synth-story.html").read_text()
     nb = json.loads((built["out1"] / "_executed" / "synth-story.ipynb").read_text())
-    specs = [o["data"]["application/vnd.vegalite.v5+json"] for c in nb["cells"] for o in c.get("outputs", [])
-             if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+    specs = [
+        o["data"]["application/vnd.vegalite.v5+json"]
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "application/vnd.vegalite.v5+json" in o.get("data", {})
+    ]
     assert len(specs) == 2
-    for i, spec in enumerate(specs):
+    for spec in specs:
         alt = story.escape(spec["description"])
         # the alt text once: the caption, which names the chart (role="img") and shows
         # until the chart is drawn
@@ -122,7 +152,9 @@ def test_page_has_alt_text_code_hidden_and_provenance(built):
     assert re.search(r"\d{2}:\d{2}:\d{2}", html) is None  # no wall-clock time
     assert '<html lang="en" data-theme="dark">' in html
     assert "Corrections</h2>" in html and "Methodology</h2>" in html and "Sources</h2>" in html
-    assert html.count('data-tf-section="corrections"') == 1  # the story shows it; the back matter does not repeat it
+    assert (
+        html.count('data-tf-section="corrections"') == 1
+    )  # the story shows it; the back matter does not repeat it
 
 
 def test_another_incident_renders_with_only_a_parameter_change(built):
@@ -165,14 +197,28 @@ def test_force_rebuilds_an_unchanged_report(built, capsys):
 
 def test_failing_notebook_keeps_the_old_page_and_lands_in_failed(tmp_path, capsys):
     nb = stand_in_notebook(tmp_path / "standin.ipynb")
-    ok = {"slug": "standin", "notebook": str(nb), "title": "Stand-in", "dek": "A test page.", "parameters": {"fail": False}}
-    other = {"slug": "other", "notebook": str(nb), "title": "Other", "dek": "Builds anyway.", "parameters": {"seconds": 0}}
+    ok = {
+        "slug": "standin",
+        "notebook": str(nb),
+        "title": "Stand-in",
+        "dek": "A test page.",
+        "parameters": {"fail": False},
+    }
+    other = {
+        "slug": "other",
+        "notebook": str(nb),
+        "title": "Other",
+        "dek": "Builds anyway.",
+        "parameters": {"seconds": 0},
+    }
     manifest = write_manifest(tmp_path / "reports.toml", [ok, other])
     out = tmp_path / "out"
     assert run(manifest, out, "--only", "standin") == 0
     good = (out / "standin.html").read_bytes()
     assert "Stand-in chart: two bars &lt;/script&gt; &amp; more" in good.decode()
-    assert "two bars \\u003c/script\\u003e \\u0026 more" in good.decode()  # the spec's JSON cannot close its <script>
+    assert (
+        "two bars \\u003c/script\\u003e \\u0026 more" in good.decode()
+    )  # the spec's JSON cannot close its <script>
     capsys.readouterr()
 
     write_manifest(tmp_path / "reports.toml", [dict(ok, parameters={"fail": True}), other])
@@ -197,9 +243,18 @@ def test_failing_notebook_keeps_the_old_page_and_lands_in_failed(tmp_path, capsy
 
 def test_a_report_over_its_time_limit_fails_and_the_kernel_is_stopped(tmp_path, capsys):
     nb = stand_in_notebook(tmp_path / "standin.ipynb")
-    manifest = write_manifest(tmp_path / "reports.toml", [
-        {"slug": "slow", "notebook": str(nb), "title": "Slow", "dek": "Sleeps.", "parameters": {"seconds": 60}},
-    ])
+    manifest = write_manifest(
+        tmp_path / "reports.toml",
+        [
+            {
+                "slug": "slow",
+                "notebook": str(nb),
+                "title": "Slow",
+                "dek": "Sleeps.",
+                "parameters": {"seconds": 60},
+            },
+        ],
+    )
     t = time.perf_counter()
     assert run(manifest, tmp_path / "out", "--timeout", "4") == 1
     assert time.perf_counter() - t < 40
@@ -212,17 +267,32 @@ def test_ctrl_c_stops_the_kernels_keeps_pages_and_exits_1(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "slow.html").write_text("<p>previous good page</p>")
-    manifest = write_manifest(tmp_path / "reports.toml", [
-        {"slug": "slow", "notebook": str(nb), "title": "Slow", "dek": "Sleeps.", "parameters": {"seconds": 120}},
-    ])
-    proc = subprocess.Popen([TAXFIREWALL, "build", "--manifest", manifest, "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    manifest = write_manifest(
+        tmp_path / "reports.toml",
+        [
+            {
+                "slug": "slow",
+                "notebook": str(nb),
+                "title": "Slow",
+                "dek": "Sleeps.",
+                "parameters": {"seconds": 120},
+            },
+        ],
+    )
+    proc = subprocess.Popen(
+        [TAXFIREWALL, "build", "--manifest", manifest, "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     deadline = time.time() + 60
     kernels: list[str] = []
     while time.time() < deadline and not kernels:  # wait until the build's kernel runs
         time.sleep(0.5)
-        kernels = subprocess.run(["pgrep", "-P", str(proc.pid), "-f", "ipykernel"],
-                                 capture_output=True, text=True).stdout.split()
+        kernels = subprocess.run(
+            ["pgrep", "-P", str(proc.pid), "-f", "ipykernel"], capture_output=True, text=True
+        ).stdout.split()
     assert kernels, "no kernel started"
     time.sleep(3)
     proc.send_signal(signal.SIGINT)
@@ -233,7 +303,9 @@ def test_ctrl_c_stops_the_kernels_keeps_pages_and_exits_1(tmp_path):
     state = json.loads((out / ".build-state.json").read_text())
     assert state["reports"].get("slow", {}).get("good") is None
     for pid in kernels:
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+        assert (
+            not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+        )
 
 
 @pytest.mark.browser
@@ -248,7 +320,9 @@ def test_page_draws_its_charts_offline_and_fits_a_phone(built, width, open_page)
         """w => Array.from(document.querySelectorAll('body *'))
             .filter(e => !e.closest('.output.html, .visually-hidden')  // the story's own tables fit too
                          && e.getBoundingClientRect().right > w + 0.5)
-            .map(e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 60))""", width)
+            .map(e => e.tagName + ' ' + (e.textContent || '').trim().slice(0, 60))""",
+        width,
+    )
     assert sticking_out == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -268,8 +342,12 @@ def accessible_names(page, selector: str) -> list[str]:
 def test_chart_is_named_by_its_caption_which_shows_only_when_the_chart_is_not_drawn(built, open_page):
     url = (built["out1"] / "synth-story.html").as_uri()
     nb = json.loads((built["out1"] / "_executed" / "synth-story.ipynb").read_text())
-    alts = [o["data"]["application/vnd.vegalite.v5+json"]["description"] for c in nb["cells"]
-            for o in c.get("outputs", []) if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+    alts = [
+        o["data"]["application/vnd.vegalite.v5+json"]["description"]
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "application/vnd.vegalite.v5+json" in o.get("data", {})
+    ]
     caption_widths = "[...document.querySelectorAll('.chart-alt')].map(e => e.getBoundingClientRect().width)"
     page, _ = open_page(url, width=800)
     page.wait_for_function("document.querySelectorAll('.chart-view.drawn svg').length === 2", timeout=15000)
@@ -285,8 +363,12 @@ def test_a_phone_gets_each_charts_phone_layout_and_a_wider_window_the_article_on
     from taxfirewall.layouts import LAYOUTS_MIME
 
     nb = json.loads((built["out1"] / "_executed" / "synth-story.ipynb").read_text())
-    phones = [o["data"][LAYOUTS_MIME]["layouts"]["320"] for c in nb["cells"] for o in c.get("outputs", [])
-              if LAYOUTS_MIME in o.get("data", {})]
+    phones = [
+        o["data"][LAYOUTS_MIME]["layouts"]["320"]
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if LAYOUTS_MIME in o.get("data", {})
+    ]
     assert len(phones) == 2
     drawn_at = "w => [...document.querySelectorAll('.chart-view.drawn')].filter(e => e.dataset.layout === w).length === 2"
     svg_widths = "[...document.querySelectorAll('.chart-view svg')].map(s => +s.getAttribute('width'))"
@@ -295,9 +377,15 @@ def test_a_phone_gets_each_charts_phone_layout_and_a_wider_window_the_article_on
     assert all(abs(w - 320) <= 2 for w in page.evaluate(svg_widths))
     # the page rebuilt each phone spec from its difference: every text of the layout is drawn
     drawn_texts = page.evaluate(
-        "[...document.querySelectorAll('.chart-view svg')].map(s => [...s.querySelectorAll('text')].map(t => t.textContent))")
+        "[...document.querySelectorAll('.chart-view svg')].map(s => [...s.querySelectorAll('text')].map(t => t.textContent))"
+    )
     for spec, texts in zip(phones, drawn_texts):
-        wanted = {r["text"] for rows in spec["datasets"].values() for r in rows if isinstance(r.get("text"), str) and r["text"].strip()}
+        wanted = {
+            r["text"]
+            for rows in spec["datasets"].values()
+            for r in rows
+            if isinstance(r.get("text"), str) and r["text"].strip()
+        }
         assert wanted and wanted <= set(texts)
     page.set_viewport_size({"width": 1200, "height": 900})
     page.wait_for_function(drawn_at, arg="600", timeout=15000)

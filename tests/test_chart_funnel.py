@@ -18,12 +18,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows, write_rows
 from taxfirewall import load_incident
 from taxfirewall.charts.funnel import funnel_chart
 from taxfirewall.formatting import format_number
 from taxfirewall.quantity import Quantity
-
-from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows, write_rows
 
 FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
 VL_SCHEMA = Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json"
@@ -51,7 +50,11 @@ def expected_labels(inc) -> list[str]:
 def svg_text(svg: str | bytes) -> str:
     """Every text run in an SVG, in document order, joined by spaces (wrapped lines rejoin)."""
     root = ET.fromstring(svg.encode() if isinstance(svg, str) else svg)
-    runs = [el.text.strip() for el in root.iter() if el.tag.endswith(("text", "tspan")) and el.text and el.text.strip()]
+    runs = [
+        el.text.strip()
+        for el in root.iter()
+        if el.tag.endswith(("text", "tspan")) and el.text and el.text.strip()
+    ]
     return " ".join(runs)
 
 
@@ -81,7 +84,9 @@ def spec_strings(spec: dict) -> str:
             for x in v.values():
                 yield from strings(x)
 
-    return " ".join(s for _, _, rows in layers(spec) for row in rows for v in row.values() for s in strings(v))
+    return " ".join(
+        s for _, _, rows in layers(spec) for row in rows for v in row.values() for s in strings(v)
+    )
 
 
 def text_problems(fig, tolerance: float = 0.5, margin: float = 6) -> list[str]:
@@ -93,7 +98,10 @@ def text_problems(fig, tolerance: float = 0.5, margin: float = 6) -> list[str]:
     renderer = canvas.get_renderer()
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     boxes = [(t.get_text(), t.get_window_extent(renderer).expanded(1, 1)) for t in texts]
-    boxes = [(s, b.from_extents(b.x0 + tolerance, b.y0 + tolerance, b.x1 - tolerance, b.y1 - tolerance)) for s, b in boxes]
+    boxes = [
+        (s, b.from_extents(b.x0 + tolerance, b.y0 + tolerance, b.x1 - tolerance, b.y1 - tolerance))
+        for s, b in boxes
+    ]
     problems = []
     frame = Bbox.from_extents(fig.bbox.x0 + margin, fig.bbox.y0, fig.bbox.x1 - margin, fig.bbox.y1)
     for s, b in boxes:
@@ -120,7 +128,17 @@ def test_chart_data_equals_the_datasets_preferred_values(folder, loaded):
     rows = chart.data[chart.data["panel"] == "funnel"].reset_index(drop=True)
     f = inc.funnel
     assert list(rows["stage"]) == list(f["stage"])
-    for col in ("figure_id", "label", "value", "low", "high", "is_range", "share_low", "share_high", "value_text"):
+    for col in (
+        "figure_id",
+        "label",
+        "value",
+        "low",
+        "high",
+        "is_range",
+        "share_low",
+        "share_high",
+        "value_text",
+    ):
         pd.testing.assert_series_equal(rows[col], f[col], check_names=False, check_dtype=False)
     for _, r in rows.iterrows():
         assert r["value_text"] == Quantity.of(r).text
@@ -171,7 +189,10 @@ def test_disagreeing_sources_are_shown_as_a_reported_span(loaded):
 def test_a_one_sided_report_that_holds_the_others_lists_every_wording():
     from taxfirewall.quantity import spread_text
 
-    values = [Quantity("more_than", None, 12000001, 12999999), Quantity("rounded", 12400000, 12350000, 12449999)]
+    values = [
+        Quantity("more_than", None, 12000001, 12999999),
+        Quantity("rounded", 12400000, 12350000, 12449999),
+    ]
     assert spread_text(values) == "reports give more than 12 million and 12.4 million"
 
 
@@ -208,14 +229,26 @@ def test_range_stage_is_a_span_never_a_solid_bar(folder, loaded):
     spec = chart.altair().to_dict()
     for _, r in ranges.iterrows():
         label = r["label"]
-        solid = [rows for mark, _, rows in layers(spec) if mark["type"] == "rect" and mark.get("color") == t.ink]
+        solid = [
+            rows for mark, _, rows in layers(spec) if mark["type"] == "rect" and mark.get("color") == t.ink
+        ]
         assert not any(tip(row, "Figure") == label for rows in solid for row in rows)
-        spans = [(mark, row) for mark, _, rows in layers(spec) if mark["type"] == "rect" for row in rows
-                 if tip(row, "Figure") == label]
+        spans = [
+            (mark, row)
+            for mark, _, rows in layers(spec)
+            if mark["type"] == "rect"
+            for row in rows
+            if tip(row, "Figure") == label
+        ]
         assert spans and all(mark["color"] == t.range_fill and mark["opacity"] < 1 for mark, _ in spans)
         assert {(row["v"], row["v2"]) for _, row in spans} == {(float(r["low"]), float(r["high"]))}
-        brackets = [row for mark, _, rows in layers(spec) if mark["type"] == "rule" for row in rows
-                    if tip(row, "Figure") == label]
+        brackets = [
+            row
+            for mark, _, rows in layers(spec)
+            if mark["type"] == "rule"
+            for row in rows
+            if tip(row, "Figure") == label
+        ]
         assert {row["v"] for row in brackets} >= {float(r["low"]), float(r["high"])}
     fig = chart.figure()
     for s in ranges["stage"]:
@@ -238,14 +271,23 @@ def test_context_figures_are_listed_apart_and_never_stages(folder, loaded):
     # the funnel rows are exactly the stages, one each: nothing summed or merged in
     assert len(funnel) == len(inc.funnel)
     assert list(funnel["representative"]) == list(inc.funnel["representative"])
-    stage_sums = {sum(c) for n in range(2, len(funnel) + 1) for c in itertools.combinations(funnel["representative"], n)}
+    stage_sums = {
+        sum(c) for n in range(2, len(funnel) + 1) for c in itertools.combinations(funnel["representative"], n)
+    }
     assert not stage_sums & set(d["representative"].dropna())
     # in the spec, context figures have no bar, span or dot
     spec = chart.altair().to_dict()
-    marked = {tip(row, "Figure") for mark, _, rows in layers(spec) if mark["type"] in ("rect", "point") for row in rows}
+    marked = {
+        tip(row, "Figure")
+        for mark, _, rows in layers(spec)
+        if mark["type"] in ("rect", "point")
+        for row in rows
+    }
     assert not marked & set(ctx["label"])
     no_ctx = funnel_chart(inc, show_context=False)
-    assert (no_ctx.data["panel"] == "funnel").all() and len(no_ctx.altair().to_dict()["vconcat"]) < len(spec["vconcat"]) + 1
+    assert (no_ctx.data["panel"] == "funnel").all() and len(no_ctx.altair().to_dict()["vconcat"]) < len(
+        spec["vconcat"]
+    ) + 1
 
 
 def test_money_context_is_left_out(loaded):
@@ -260,7 +302,9 @@ def test_zoom_panel_redraws_later_stages_with_its_factor(loaded):
     chart = funnel_chart(inc)
     f = inc.funnel
     factor = format_number(round(f["representative"].max() / f["representative"].iloc[1]))
-    assert chart.data.loc[chart.data["panel"] == "funnel", "zoomed"].tolist() == [False] + [True] * (len(f) - 1)
+    assert chart.data.loc[chart.data["panel"] == "funnel", "zoomed"].tolist() == [False] + [True] * (
+        len(f) - 1
+    )
     spec = chart.altair().to_dict()
     assert f"enlarged ×{factor}" in spec_strings(spec)
     assert f"enlarged ×{factor}" in svg_text(mpl_svg(chart))
@@ -300,10 +344,17 @@ def test_any_number_of_stages_renders(synthetic, n_stages):
 def test_chart_carries_title_sources_and_options(loaded):
     inc = loaded[IRS]
     chart = funnel_chart(inc, credit="Desk", theme="dark", width=480)
-    assert (chart.slug, chart.title, chart.credit, chart.width) == ("funnel", inc.meta["funnel_title"], "Desk", 480)
+    assert (chart.slug, chart.title, chart.credit, chart.width) == (
+        "funnel",
+        inc.meta["funnel_title"],
+        "Desk",
+        480,
+    )
     assert chart.theme.name == "dark" and chart.options == {"scale": "zoom", "show_context": True}
     expected_ids = []
-    for ids in list(inc.funnel["source_ids"]) + list(inc.context[~inc.context["unit"].isin(["usd", "usd_per_person"])]["source_ids"]):
+    for ids in list(inc.funnel["source_ids"]) + list(
+        inc.context[~inc.context["unit"].isin(["usd", "usd_per_person"])]["source_ids"]
+    ):
         expected_ids += [s for s in ids if s not in expected_ids]
     assert chart.source_ids == tuple(expected_ids)
     assert chart.sources.startswith("Sources: ") and inc.outlet(expected_ids[0]) in chart.sources
@@ -326,7 +377,9 @@ def test_alt_text_names_the_stage_count_and_every_value(folder, loaded):
 
 def test_spec_validates_against_the_shipped_vega_lite_schema(loaded):
     schema = json.loads(VL_SCHEMA.read_text())
-    validator = jsonschema.validators.validator_for(schema)(schema)  # the schema's own refs fail a metaschema format check
+    validator = jsonschema.validators.validator_for(schema)(
+        schema
+    )  # the schema's own refs fail a metaschema format check
     for folder, scale in ((IRS, "zoom"), (SYNTHETIC, "log")):
         spec = funnel_chart(loaded[folder], scale=scale).altair().to_dict(validate=True)
         validator.validate(spec)
@@ -381,6 +434,8 @@ def test_four_stage_incident_stays_readable_on_a_phone(loaded, scale):
 def test_builds_are_deterministic(loaded):
     a, b = funnel_chart(loaded[IRS]), funnel_chart(loaded[IRS])
     assert a.altair().to_dict() == b.altair().to_dict()
-    assert json.dumps(a.altair().to_dict(), sort_keys=True) == json.dumps(b.altair().to_dict(), sort_keys=True)
+    assert json.dumps(a.altair().to_dict(), sort_keys=True) == json.dumps(
+        b.altair().to_dict(), sort_keys=True
+    )
     assert mpl_svg(a) == mpl_svg(b)
     assert b"<text" in mpl_svg(a)  # text stays text, whatever rc settings are active when saving

@@ -9,7 +9,7 @@ import itertools
 import json
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import altair as alt
@@ -22,24 +22,24 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
+from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows
 from taxfirewall import load_incident
 from taxfirewall.charts.base import source_line
 from taxfirewall.charts.timeline import BAR, RING, STRIP, timeline_chart
 from taxfirewall.dates import window
 from taxfirewall.formatting import format_date
 
-from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows
-
 FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def loaded(folder: Path):
     """Each committed incident validated once per run (the charts take an Incident or a path)."""
     return load_incident(folder)
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def plot_layers(spec: dict) -> list[dict]:
     return spec["vconcat"][0]["layer"]
@@ -81,10 +81,26 @@ def label_boxes(chart) -> list[tuple[str, float, float, float, float]]:
     for _, r in chart.data[chart.data["mark"] != "list"].iterrows():
         if r["mark"] == "point":
             reach = (r["mark_size"] + RING) / 2 if r["highlight"] else r["mark_size"] / 2
-            boxes.append((f"mark {r['event_id']}", r["px0"] - reach, r["px1"] + reach, r["mark_y"] - reach, r["mark_y"] + reach))
+            boxes.append(
+                (
+                    f"mark {r['event_id']}",
+                    r["px0"] - reach,
+                    r["px1"] + reach,
+                    r["mark_y"] - reach,
+                    r["mark_y"] + reach,
+                )
+            )
         else:
             out = 3 if r["highlight"] else 0
-            boxes.append((f"mark {r['event_id']}", r["px0"] - out, r["px1"] + out, r["mark_y"] - BAR / 2 - out, r["mark_y"] + BAR / 2 + out))
+            boxes.append(
+                (
+                    f"mark {r['event_id']}",
+                    r["px0"] - out,
+                    r["px1"] + out,
+                    r["mark_y"] - BAR / 2 - out,
+                    r["mark_y"] + BAR / 2 + out,
+                )
+            )
         if r["label"]:
             last = r["sublabel_y"] if r["sublabel"] else r["label_y"] + 16 * r["label"].count("\n")
             boxes.append((f"label {r['event_id']}", r["label_x0"], r["label_x1"], r["label_y"] - 8, last + 8))
@@ -111,6 +127,7 @@ def irs_spec(irs_chart):
 
 # ----------------------------------------------------------------------------- content
 
+
 @FOLDERS
 def test_every_dated_event_is_plotted_at_the_loaded_dates(folder):
     tl = load_incident(folder).timeline
@@ -134,7 +151,11 @@ def test_month_and_year_events_are_spans_and_day_events_points(folder):
     spans = d[d["precision"].isin(["month", "year"])]
     days = d[d["precision"] == "day"]
     assert len(spans) and len(days)
-    assert (spans["mark"] == "span").all() and (spans["end"] > spans["start"]).all() and (spans["px1"] > spans["px0"]).all()
+    assert (
+        (spans["mark"] == "span").all()
+        and (spans["end"] > spans["start"]).all()
+        and (spans["px1"] > spans["px0"]).all()
+    )
     assert (days["mark"] == "point").all() and (days["px1"] == days["px0"]).all()
 
     fig = chart.figure()
@@ -144,10 +165,14 @@ def test_month_and_year_events_are_spans_and_day_events_points(folder):
     assert points == {f"point-{e}" for e in days["event_id"]}
 
     spec = chart.altair().to_dict()
-    bar_layers = [l for l in plot_layers(spec) if mark_type(l) == "bar"]
+    bar_layers = [layer for layer in plot_layers(spec) if mark_type(layer) == "bar"]
     assert len(bar_layers) == 1 and {"x", "x2"} <= set(bar_layers[0]["encoding"])
     assert {v["event_id"] for v in values(spec, bar_layers[0])} == set(spans["event_id"])
-    point_ids = [{v["event_id"] for v in values(spec, l)} for l in plot_layers(spec) if mark_type(l) == "point"]
+    point_ids = [
+        {v["event_id"] for v in values(spec, layer)}
+        for layer in plot_layers(spec)
+        if mark_type(layer) == "point"
+    ]
     assert set(days["event_id"]) in point_ids
 
 
@@ -164,7 +189,11 @@ def test_dates_are_drawn_on_their_utc_day(irs_spec, irs_chart):
             if "root" in node:
                 yield from marks(node["root"])
 
-    symbols = [m for m in marks(scene.get("scenegraph", scene)) if m["marktype"] == "symbol" and "concat_0" in (m.get("name") or "")]
+    symbols = [
+        m
+        for m in marks(scene.get("scenegraph", scene))
+        if m["marktype"] == "symbol" and "concat_0" in (m.get("name") or "")
+    ]
     xs = sorted(round(i["x"], 1) for i in max(symbols, key=lambda m: len(m["items"]))["items"])
     points = irs_chart.data[irs_chart.data["mark"] == "point"]
     assert xs == pytest.approx(sorted(points["px0"]), abs=0.3)
@@ -180,7 +209,7 @@ def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
         rows = values(irs_spec, layer)
         assert not {r.get("event_id") for r in rows} & set(undated["event_id"])
         assert not {r.get("text") for r in rows} & set(undated["title"])
-    below = [r.get("text") for l in below_layers(irs_spec) for r in values(irs_spec, l)]
+    below = [r.get("text") for layer in below_layers(irs_spec) for r in values(irs_spec, layer)]
     assert "Date not found" in below
     for _, r in undated.iterrows():
         assert r["title"] in below and r["sublabel_text"] in below  # with its window years
@@ -207,7 +236,9 @@ def test_chart_fields_are_generated_from_the_data(irs_chart):
     assert c.subtitle.startswith(f"{len(dated)} events from {c.data['date_text'].iloc[0]}")
     assert f"{len(dated)} dated events" in c.alt_text
     for _, ev in tl[tl["key"]].iterrows():
-        assert f"{ev['title']} ({format_date(ev['start'], ev['end'], str(ev['date_precision']))}" in c.alt_text
+        assert (
+            f"{ev['title']} ({format_date(ev['start'], ev['end'], str(ev['date_precision']))}" in c.alt_text
+        )
     assert json.loads(json.dumps(c.options)) == c.options
     assert set(c.options) == {"start", "end", "categories", "annotate", "as_of"}
     assert timeline_chart(inc, credit="Someone").credit == "Someone"
@@ -216,13 +247,18 @@ def test_chart_fields_are_generated_from_the_data(irs_chart):
 def test_legend_names_categories_humanised_in_enum_colours(irs_spec, irs_chart):
     enum = list(loaded(IRS).timeline["category"].cat.categories)
     colors = irs_chart.theme.category_colors(enum)
-    below = {r.get("text"): r for l in below_layers(irs_spec) for r in values(irs_spec, l)}
+    below = {r.get("text"): r for layer in below_layers(irs_spec) for r in values(irs_spec, layer)}
     assert "Data transfer" in below and "Key moment" in below
-    points = next(l for l in plot_layers(irs_spec) if mark_type(l) == "point" and "shape" in l["encoding"])
+    points = next(
+        layer
+        for layer in plot_layers(irs_spec)
+        if mark_type(layer) == "point" and "shape" in layer["encoding"]
+    )
     assert points["encoding"]["color"]["scale"] == {"domain": enum, "range": [colors[c] for c in enum]}
 
 
 # ----------------------------------------------------------------------------- layout
+
 
 @pytest.mark.parametrize("width", [600, 320])
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -232,22 +268,27 @@ def test_no_text_overlaps_in_matplotlib(width, theme):
     assert fig.get_figwidth() * 100 == pytest.approx(width)
     renderer = drawn(fig)
     W, H = fig.bbox.width, fig.bbox.height
-    boxes = [(t.get_text(), *(lambda b: (b.x0, b.x1, b.y0, b.y1))(t.get_window_extent(renderer))) for t in visible_texts(fig)]
+    boxes = [
+        (t.get_text(), *(lambda b: (b.x0, b.x1, b.y0, b.y1))(t.get_window_extent(renderer)))
+        for t in visible_texts(fig)
+    ]
     assert len(boxes) > 30
     assert overlapping(boxes) == []
     for text, x0, x1, y0, y1 in boxes:
         assert x0 >= -0.5 and x1 <= W + 0.5 and y0 >= -0.5 and y1 <= H + 0.5, text
 
 
-@pytest.mark.parametrize("folder,width", [(IRS, 600), (IRS, 320), (IRS, 800), (SYNTHETIC, 600), (SYNTHETIC, 320)])
+@pytest.mark.parametrize(
+    "folder,width", [(IRS, 600), (IRS, 320), (IRS, 800), (SYNTHETIC, 600), (SYNTHETIC, 320)]
+)
 def test_python_lane_layout_never_collides(folder, width):
     chart = timeline_chart(loaded(folder), width=width)
     meta = chart.data.attrs["timeline"]
     boxes = label_boxes(chart)
     assert overlapping(boxes, tol=0) == []
     for what, x0, x1, y0, y1 in boxes:
-        assert -RING <= x0 and x1 <= meta["plot_width"] + RING, what
-        assert STRIP <= y0 and y1 <= meta["plot_height"], what
+        assert x0 >= -RING and x1 <= meta["plot_width"] + RING, what
+        assert y0 >= STRIP and y1 <= meta["plot_height"], what
 
 
 def test_phone_width_numbers_the_marks_and_keys_every_title():
@@ -271,6 +312,7 @@ def test_height_grows_with_lanes():
 
 # ----------------------------------------------------------------------------- options
 
+
 def test_a_2025_window_shows_only_events_overlapping_2025():
     tl = loaded(IRS).timeline
     chart = timeline_chart(loaded(IRS), start="2025-01-01", end="2025-12-31")
@@ -279,7 +321,10 @@ def test_a_2025_window_shows_only_events_overlapping_2025():
     assert list(chart.data["event_id"]) == list(expected["event_id"])
     assert len(expected) < len(tl)
     ms0, ms1 = chart.data.attrs["timeline"]["domain_ms"]
-    assert (pd.Timestamp(ms0, unit="ms"), pd.Timestamp(ms1, unit="ms")) == (first, last + pd.Timedelta(days=1))
+    assert (pd.Timestamp(ms0, unit="ms"), pd.Timestamp(ms1, unit="ms")) == (
+        first,
+        last + pd.Timedelta(days=1),
+    )
     assert chart.options["start"] == "2025-01-01" and chart.options["end"] == "2025-12-31"
     assert "January 1, 2025 to December 31, 2025" in chart.notes
 
@@ -301,10 +346,12 @@ def test_annotate_false_draws_no_event_labels_but_keeps_tooltips():
     fig = chart.figure()
     assert not [t for t in visible_texts(fig) if (t.get_gid() or "").startswith(("label-", "date-"))]
     spec = chart.altair().to_dict()
-    texts = {r.get("text") for l in plot_layers(spec) for r in values(spec, l)}
+    texts = {r.get("text") for layer in plot_layers(spec) for r in values(spec, layer)}
     assert not texts & set(chart.data["title"])
-    events = [l for l in plot_layers(spec) if mark_type(l) == "bar" or "shape" in l["encoding"]]
-    assert len(events) == 2 and all("tooltip" in l["encoding"] for l in events)
+    events = [
+        layer for layer in plot_layers(spec) if mark_type(layer) == "bar" or "shape" in layer["encoding"]
+    ]
+    assert len(events) == 2 and all("tooltip" in layer["encoding"] for layer in events)
 
 
 def test_as_of_marker_comes_from_the_latest_source_date(incident):
@@ -320,16 +367,20 @@ def test_as_of_marker_comes_from_the_latest_source_date(incident):
     moved = timeline_chart(incident)
     assert moved.options["as_of"] == later
     meta = moved.data.attrs["timeline"]["as_of"]
-    assert pd.Timestamp(meta["ms"], unit="ms") == pd.Timestamp(later) + pd.Timedelta(days=1)  # the end of that day
+    assert pd.Timestamp(meta["ms"], unit="ms") == pd.Timestamp(later) + pd.Timedelta(
+        days=1
+    )  # the end of that day
     assert meta["px"] > chart.data.attrs["timeline"]["as_of"]["px"] - 1
     label = f"As of {format_date(later, later, 'day')}"
     fig = moved.figure()
     assert label in [t.get_text() for t in visible_texts(fig)]
     assert [c for c in fig.findobj(LineCollection) if c.get_gid() == "as-of"]
     spec = moved.altair().to_dict()
-    rules = [l for l in plot_layers(spec) if mark_type(l) == "rule" and l["mark"].get("strokeDash")]
+    rules = [
+        layer for layer in plot_layers(spec) if mark_type(layer) == "rule" and layer["mark"].get("strokeDash")
+    ]
     assert {r["t"] for r in values(spec, rules[0])} == {meta["ms"]}
-    assert label in {r.get("text") for l in plot_layers(spec) for r in values(spec, l)}
+    assert label in {r.get("text") for layer in plot_layers(spec) for r in values(spec, layer)}
 
 
 def test_events_never_set_the_as_of_date(synthetic):
@@ -352,30 +403,51 @@ def test_as_of_argument_overrides_the_data():
 
 # ----------------------------------------------------------------------------- styling
 
+
 def test_key_moments_are_bigger_and_bolder_in_both_renderings(irs_spec, irs_chart):
     d = irs_chart.data[irs_chart.data["mark"] != "list"]
     keys, others = d[d["highlight"]], d[~d["highlight"]]
     assert len(keys) and len(others)
     fig = irs_chart.figure()
-    weight = {t.get_gid(): t.get_fontweight() for t in visible_texts(fig) if (t.get_gid() or "").startswith("label-")}
+    weight = {
+        t.get_gid(): t.get_fontweight()
+        for t in visible_texts(fig)
+        if (t.get_gid() or "").startswith("label-")
+    }
     for e in keys["event_id"]:
         assert weight[f"label-{e}"] in ("bold", 700)
     for e in others["event_id"]:
         assert weight[f"label-{e}"] in ("normal", 400)
     gids = {a.get_gid() for a in fig.findobj(lambda a: bool(getattr(a, "get_gid", lambda: None)()))}
-    assert {f"ring-{e}" for e in keys["event_id"]} <= gids and not {f"ring-{e}" for e in others["event_id"]} & gids
-    size = {c.get_gid(): c.get_sizes()[0] for c in fig.findobj(PathCollection) if (c.get_gid() or "").startswith("point-")}
+    assert {f"ring-{e}" for e in keys["event_id"]} <= gids and not {
+        f"ring-{e}" for e in others["event_id"]
+    } & gids
+    size = {
+        c.get_gid(): c.get_sizes()[0]
+        for c in fig.findobj(PathCollection)
+        if (c.get_gid() or "").startswith("point-")
+    }
     key_points, other_points = keys[keys["mark"] == "point"], others[others["mark"] == "point"]
-    assert min(size[f"point-{e}"] for e in key_points["event_id"]) > max(size[f"point-{e}"] for e in other_points["event_id"])
+    assert min(size[f"point-{e}"] for e in key_points["event_id"]) > max(
+        size[f"point-{e}"] for e in other_points["event_id"]
+    )
 
-    labels = next(l for l in plot_layers(irs_spec)
-                  if mark_type(l) == "text" and any(r.get("event_id") for r in values(irs_spec, l)))
+    labels = next(
+        layer
+        for layer in plot_layers(irs_spec)
+        if mark_type(layer) == "text" and any(r.get("event_id") for r in values(irs_spec, layer))
+    )
     assert {r["event_id"] for r in values(irs_spec, labels) if r["weight"] == "bold"} == set(keys["event_id"])
-    rings = [l for l in plot_layers(irs_spec) if isinstance(l["mark"], dict) and l["mark"].get("stroke") == irs_chart.theme.accent]
-    assert {r["event_id"] for l in rings for r in values(irs_spec, l)} == set(keys["event_id"])
+    rings = [
+        layer
+        for layer in plot_layers(irs_spec)
+        if isinstance(layer["mark"], dict) and layer["mark"].get("stroke") == irs_chart.theme.accent
+    ]
+    assert {r["event_id"] for layer in rings for r in values(irs_spec, layer)} == set(keys["event_id"])
 
 
 # ----------------------------------------------------------------------------- altair
+
 
 def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_spec, irs_chart):
     schema_file = Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json"
@@ -397,7 +469,11 @@ def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_s
 
 
 def test_tooltips_carry_the_event_detail(irs_spec):
-    points = next(l for l in plot_layers(irs_spec) if mark_type(l) == "point" and "shape" in l["encoding"])
+    points = next(
+        layer
+        for layer in plot_layers(irs_spec)
+        if mark_type(layer) == "point" and "shape" in layer["encoding"]
+    )
     assert points["encoding"]["tooltip"]["field"] == "tt"
     row = values(irs_spec, points)[0]
     assert list(row["tt"]) == ["Event", "Date", "Category", "What happened", "Who", "Sources", "Verification"]
@@ -405,6 +481,7 @@ def test_tooltips_carry_the_event_detail(irs_spec):
 
 
 # ----------------------------------------------------------------------------- edits and determinism
+
 
 def test_editing_an_event_changes_data_labels_and_alt_text(incident):
     ev = next(r for r in read_rows(incident / "events.csv") if r["date_precision"] == "day")
@@ -423,7 +500,9 @@ def test_editing_an_event_changes_data_labels_and_alt_text(incident):
 
 def test_renderings_are_deterministic():
     a, b = timeline_chart(SYNTHETIC), timeline_chart(loaded(SYNTHETIC))  # separately loaded
-    assert json.dumps(a.altair().to_dict(), sort_keys=True) == json.dumps(b.altair().to_dict(), sort_keys=True)
+    assert json.dumps(a.altair().to_dict(), sort_keys=True) == json.dumps(
+        b.altair().to_dict(), sort_keys=True
+    )
     svg = svg_bytes(a.figure())  # saved outside any style context, as the exporter does
     assert svg == svg_bytes(b.figure())
     assert b"<text" in svg and html.escape(a.title, quote=False).encode() in svg  # text stays text

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import IRS, SYNTHETIC
 from taxfirewall import load_incident
 from taxfirewall.formatting import format_number
 from taxfirewall.quantity import Quantity, share
-
-from conftest import IRS, SYNTHETIC
 
 
 @pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
@@ -58,10 +57,22 @@ def test_context_figures_are_not_funnel_stages():
 
 def test_timeline_windows_follow_precision():
     tl = load_incident(SYNTHETIC).timeline.set_index("event_id")
-    assert (tl.loc["A", "start"], tl.loc["A", "end"]) == (pd.Timestamp("2024-01-15"), pd.Timestamp("2024-01-15"))
-    assert (tl.loc["B", "start"], tl.loc["B", "end"]) == (pd.Timestamp("2024-02-01"), pd.Timestamp("2024-02-29"))
-    assert (tl.loc["C", "start"], tl.loc["C", "end"]) == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
-    assert (tl.loc["D", "start"], tl.loc["D", "end"]) == (pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31"))
+    assert (tl.loc["A", "start"], tl.loc["A", "end"]) == (
+        pd.Timestamp("2024-01-15"),
+        pd.Timestamp("2024-01-15"),
+    )
+    assert (tl.loc["B", "start"], tl.loc["B", "end"]) == (
+        pd.Timestamp("2024-02-01"),
+        pd.Timestamp("2024-02-29"),
+    )
+    assert (tl.loc["C", "start"], tl.loc["C", "end"]) == (
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2024-12-31"),
+    )
+    assert (tl.loc["D", "start"], tl.loc["D", "end"]) == (
+        pd.Timestamp("2024-01-01"),
+        pd.Timestamp("2025-12-31"),
+    )
     assert bool(tl.loc["D", "undated"]) and not bool(tl.loc["A", "undated"])
     assert tl.loc["B", "outlets"] == "The Example Gazette; Example District Court"
 
@@ -103,7 +114,9 @@ def test_ranges_and_shares_in_newsroom_style():
         return Quantity(bound, value, low, high, "people", words)
 
     assert q("range", None, 1200000, 1280000).text == "1.2\u20131.28 million"  # one scale word for both ends
-    assert q("range", None, 2000, 2364).text == "2,000\u20132,364"  # both ends supported: no rounding, no "about"
+    assert (
+        q("range", None, 2000, 2364).text == "2,000\u20132,364"
+    )  # both ends supported: no rounding, no "about"
     assert q("more_than", None, 7000001, 7999999).text == "more than 7 million"
     assert q("nearly", None, 47200, 47299).text == "nearly 47,300"
     assert q("about", 310000, 305000, 314999).text == "about 310,000"
@@ -113,9 +126,15 @@ def test_ranges_and_shares_in_newsroom_style():
     assert share(returned, q("rounded", 1280000, 1275000, 1284999)).text == "3.7%"
     assert share(q("range", None, 2000, 2364), returned).text == "4.2\u20135.0%"
     # after a range stage ('millions': 2-10 million) a point's share is a range, rounded outward
-    assert share(q("about", 310000, 305000, 314999), q("vague", None, 2000000, 10000000, "millions")).text == "3.1\u201315.5%"
+    assert (
+        share(q("about", 310000, 305000, 314999), q("vague", None, 2000000, 10000000, "millions")).text
+        == "3.1\u201315.5%"
+    )
     # an end that is only a convention leaves the share open on that side
-    assert share(q("about", 310000, 305000, 314999), q("more_than", None, 7000001, 7999999)).text == "at most 4.5%"
+    assert (
+        share(q("about", 310000, 305000, 314999), q("more_than", None, 7000001, 7999999)).text
+        == "at most 4.5%"
+    )
 
 
 def test_codebook_matches_the_datapackage():
@@ -132,6 +151,8 @@ def test_frictionless_cli_reports_the_package_valid():
     from pathlib import Path
 
     exe = Path(sys.executable).with_name("frictionless")
-    done = subprocess.run([str(exe), "validate", str(IRS / "datapackage.json")], capture_output=True, text=True)
+    done = subprocess.run(
+        [str(exe), "validate", str(IRS / "datapackage.json")], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "INVALID" not in done.stdout

@@ -53,7 +53,11 @@ CONVENTION = ("12,999,999", f"12{EN}13 million", "12-13 million")
 WEAK_STAGE_WORDS = ("anonymous sources", "not independently verified")  # stages 2 and 4
 NOT_FOUND_TITLE = "Commissioner Orlobar resigns"  # EV6, highlight true, not_found
 UPCOMING_TITLE = "Appeal hearing set"  # EV8, after the as-of date
-KEY_TITLES = ("TEU asks for taxpayer records", "Bureau and TEU sign a sharing pact", "Court pauses the sharing")
+KEY_TITLES = (
+    "TEU asks for taxpayer records",
+    "Bureau and TEU sign a sharing pact",
+    "Court pauses the sharing",
+)
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = rf"(?:(?:{MONTHS}) \d{{1,2}}, \d{{4}}|(?:{MONTHS}) \d{{4}}|\d{{4}})"
@@ -91,6 +95,7 @@ def _as_of_dates(text: str) -> list[str]:
 
 # --------------------------------------------------------------------------- the fixture itself
 
+
 def test_fixture_validates_without_problems():
     result = check_incident(EDGE)
     assert result.ok, [str(p) for p in result.problems]
@@ -102,15 +107,40 @@ def test_fixture_still_exercises_what_it_is_for():
     defs = {d["figure_id"]: d for d in read_rows(EDGE / "figure_definitions.csv")}
     events = read_rows(EDGE / "events.csv")
     statuses = {r["verification"] for r in figures} | {r["verification"] for r in events}
-    assert statuses == {"court_record", "official_report", "named_source", "anonymous_sources", "outlet_calculation",
-                        "model_estimate", "not_independently_verified", "not_found"}
-    assert {"nearly", "at_least", "at_most", "exact", "rounded", "about", "more_than", "fewer_than", "vague",
-            "range"} <= {r["bound"] for r in figures}
+    assert statuses == {
+        "court_record",
+        "official_report",
+        "named_source",
+        "anonymous_sources",
+        "outlet_calculation",
+        "model_estimate",
+        "not_independently_verified",
+        "not_found",
+    }
+    assert {
+        "nearly",
+        "at_least",
+        "at_most",
+        "exact",
+        "rounded",
+        "about",
+        "more_than",
+        "fewer_than",
+        "vague",
+        "range",
+    } <= {r["bound"] for r in figures}
     by_id = {r["value_id"]: r for r in figures}
     stages = sorted((d for d in defs.values() if d["role"] == "funnel"), key=lambda d: int(d["stage"]))
-    assert [by_id[d["preferred_value_id"]]["bound"] for d in stages] == ["more_than", "vague", "about", "range"]
+    assert [by_id[d["preferred_value_id"]]["bound"] for d in stages] == [
+        "more_than",
+        "vague",
+        "about",
+        "range",
+    ]
     assert [by_id[d["preferred_value_id"]]["verification"] for d in stages][1::2] == [
-        "anonymous_sources", "not_independently_verified"]
+        "anonymous_sources",
+        "not_independently_verified",
+    ]
     assert all(d["sentence_label"] for d in stages)
     assert any(d["unit"] == "usd" for d in defs.values() if d["role"] == "context")
     assert {e["date_precision"] for e in events} == {"day", "month", "year", "unknown"}
@@ -120,7 +150,10 @@ def test_fixture_still_exercises_what_it_is_for():
     assert latest == "2026-03-02" and ev["EV8"]["date"] > latest
     assert any(e["seed_wording"] for e in events)
     meta = json.loads((EDGE / "datapackage.json").read_text(encoding="utf-8"))["taxfirewall"]
-    assert "as_of" not in meta and "made up for tests" in json.loads((EDGE / "datapackage.json").read_text())["title"]
+    assert (
+        "as_of" not in meta
+        and "made up for tests" in json.loads((EDGE / "datapackage.json").read_text())["title"]
+    )
 
 
 def test_reader_facing_cells_are_written_for_readers():
@@ -139,6 +172,7 @@ def test_reader_facing_cells_are_written_for_readers():
 
 
 # --------------------------------------------------------------------------- validate
+
 
 def _validate(folder: Path) -> subprocess.CompletedProcess:
     return subprocess.run([TAXFIREWALL, "validate", str(folder)], capture_output=True, text=True, timeout=120)
@@ -168,6 +202,7 @@ def test_validate_summary_words_each_stage_as_its_source_did(edge):
 
 # --------------------------------------------------------------------------- export
 
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("edge-export")
@@ -178,8 +213,10 @@ def exported(tmp_path_factory) -> Path:
 
 
 def _funnel_texts(exported: Path) -> tuple[str, str]:
-    return ((exported / "funnel" / "alt.txt").read_text(encoding="utf-8"),
-            (exported / "funnel" / "data.csv").read_text(encoding="utf-8"))
+    return (
+        (exported / "funnel" / "alt.txt").read_text(encoding="utf-8"),
+        (exported / "funnel" / "data.csv").read_text(encoding="utf-8"),
+    )
 
 
 @pytest.mark.slow
@@ -233,6 +270,7 @@ def test_export_timeline_never_draws_the_unconfirmed_event_as_a_key_moment(expor
 
 # --------------------------------------------------------------------------- notebooks
 
+
 def _notebook_text(nb: dict) -> str:
     """Everything a reader of the executed notebook sees in its outputs."""
     parts = []
@@ -259,9 +297,16 @@ def test_notebook_runs_on_the_edge_incident(path, edge_copy, tmp_path):
     out = tmp_path / "out.ipynb"
     proc = subprocess.run(
         [PAPERMILL, str(path), str(out), "-p", "incident", str(edge_copy), "--no-progress-bar"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    error = proc.stderr[proc.stderr.find("Exception encountered"):] if "Exception encountered" in proc.stderr else proc.stderr
+    error = (
+        proc.stderr[proc.stderr.find("Exception encountered") :]
+        if "Exception encountered" in proc.stderr
+        else proc.stderr
+    )
     assert proc.returncode == 0, error[-3000:]
     assert "Passed unknown parameter" not in proc.stderr
     text = _notebook_text(json.loads(out.read_text(encoding="utf-8")))
@@ -282,6 +327,7 @@ def test_notebook_runs_on_the_edge_incident(path, edge_copy, tmp_path):
 
 # --------------------------------------------------------------------------- build
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict:
     tmp = tmp_path_factory.mktemp("edge-build")
@@ -292,9 +338,43 @@ def built(tmp_path_factory) -> dict:
     return {"rc": rc, "out": out, "page": out / "edge-story.html"}
 
 
-BLOCK_TAGS = ("p", "li", "ul", "ol", "div", "section", "article", "header", "footer", "nav", "main", "aside",
-              "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "table", "caption", "thead", "tbody",
-              "tr", "td", "th", "dl", "dt", "dd", "br", "title", "details", "summary", "blockquote")
+BLOCK_TAGS = (
+    "p",
+    "li",
+    "ul",
+    "ol",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "aside",
+    "figure",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "dl",
+    "dt",
+    "dd",
+    "br",
+    "title",
+    "details",
+    "summary",
+    "blockquote",
+)
 _BLOCK = re.compile(rf"</?(?:{'|'.join(BLOCK_TAGS)})\b[^>]*>", re.I)
 
 
@@ -324,7 +404,7 @@ def test_build_never_lists_the_unconfirmed_event_as_a_key_moment(built):
     page = re.sub(r"<(script|style|template)\b.*?</\1>", " ", _page(built), flags=re.S | re.I)
     m = re.search(r"Key moments", page)
     assert m, "the story lists no key moments although three events are highlighted and sourced"
-    lst = re.search(r"<(ul|ol)\b[^>]*>(.*?)</\1>", page[m.end():], re.S)
+    lst = re.search(r"<(ul|ol)\b[^>]*>(.*?)</\1>", page[m.end() :], re.S)
     assert lst, "no list after 'Key moments'"
     moments = html.unescape(re.sub(r"<[^>]+>", " ", lst.group(2)))
     for title in KEY_TITLES:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import IRS, edit_cell, read_rows
 from taxfirewall import load_incident
 from taxfirewall.charts import CHARTS
 from taxfirewall.cli import main
@@ -17,12 +18,12 @@ from taxfirewall.export import ARTICLE_WIDTH, STATIC_DIR, export_all, page_spec_
 from taxfirewall.formatting import format_number
 from taxfirewall.vendor import bundle_name
 
-from conftest import IRS, edit_cell, read_rows
-
 pytestmark = pytest.mark.slow
 
 EXPECTED = ["index.html", "embed.html", "alt.txt", "data.csv"] + [
-    f"{{slug}}{suffix}{ext}" for suffix in ("", "-dark") for ext in (".vl.json", ".svg", ".pdf", ".png", "@2x.png")
+    f"{{slug}}{suffix}{ext}"
+    for suffix in ("", "-dark")
+    for ext in (".vl.json", ".svg", ".pdf", ".png", "@2x.png")
 ]
 
 
@@ -34,7 +35,11 @@ def exported(tmp_path_factory) -> Path:
 
 
 def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -66,13 +71,17 @@ def test_alt_text_is_in_every_export(exported, slug):
     svg = (exported / slug / f"{slug}.svg").read_text(encoding="utf-8")
     import html
 
-    assert f"<desc id=\"chart-desc\">{html.escape(alt)}</desc>" in svg and "<title id=\"chart-title\">" in svg
+    assert f'<desc id="chart-desc">{html.escape(alt)}</desc>' in svg and '<title id="chart-title">' in svg
     from markupsafe import escape
 
     page = (exported / slug / "index.html").read_text(encoding="utf-8")
     assert str(escape(alt)) in page
     embed = (exported / slug / "embed.html").read_text(encoding="utf-8")
-    assert str(escape(alt)) in embed and "<noscript>" in embed and "postMessage" not in embed.split("<script>")[0]
+    assert (
+        str(escape(alt)) in embed
+        and "<noscript>" in embed
+        and "postMessage" not in embed.split("<script>")[0]
+    )
 
 
 @pytest.mark.parametrize("slug", list(CHARTS))
@@ -88,14 +97,18 @@ def test_exported_specs_validate_against_the_vega_lite_schema(exported, slug):
     import altair as alt
     import jsonschema
 
-    schema = json.loads((Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json").read_text())
+    schema = json.loads(
+        (Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json").read_text()
+    )
     # altair validates with the draft-7 validator and no format checks; do the same
     validator = jsonschema.validators.validator_for(schema)(schema)
     for suffix in ("", "-dark"):
         spec = json.loads((exported / slug / f"{slug}{suffix}.vl.json").read_text(encoding="utf-8"))
         validator.validate(spec)
     page = (exported / slug / "index.html").read_text(encoding="utf-8")
-    carried = json.loads(re.search(r'<script id="specs" type="application/json">(.*?)</script>', page, re.S).group(1))
+    carried = json.loads(
+        re.search(r'<script id="specs" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     assert set(carried["layouts"]) == {"light", "dark"}
     for theme, by_width in carried["layouts"].items():
         for width in by_width:

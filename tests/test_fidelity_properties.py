@@ -30,12 +30,19 @@ from taxfirewall.quantity import BOUNDS, Quantity, share, spread
 from taxfirewall.summary import summary_lines
 
 STATUSES = list(verification.LABELS)
-PREFIX = {"more_than": "more than ", "at_least": "at least ", "fewer_than": "fewer than ", "at_most": "at most ",
-          "nearly": "nearly ", "about": "about "}
+PREFIX = {
+    "more_than": "more than ",
+    "at_least": "at least ",
+    "fewer_than": "fewer than ",
+    "at_most": "at most ",
+    "nearly": "nearly ",
+    "about": "about ",
+}
 VAGUE_WORDS = ["thousands", "millions", "hundreds", "dozens"]
 
 
 # --------------------------------------------------------------------------- generators
+
 
 def numbers_for(kind: str, c: int) -> tuple[int | None, int, int]:
     """(value, low, high) for a quantity of kind ``kind`` around ``c``, as the codebook says."""
@@ -77,29 +84,80 @@ def incidents(draw):
             values.append(q)
         # the preferred (first) value sets the stage size; later stages shrink by 2-100x
         for k, q in enumerate(values):
-            figures.append({
-                "value_id": f"{fid}-{k}", "figure_id": fid, "value": "" if q.value is None else str(q.value),
-                "low": str(q.low), "high": str(q.high), "as_reported": q.as_reported, "bound": q.bound, "as_of": "",
-                "source_id": "src-0", "attributed_to": "", "verification": draw(st.sampled_from(STATUSES)), "notes": "",
-            })
-        defs.append({"figure_id": fid, "label": f"Stage {stage} people", "sentence_label": f"stage {stage} people",
-                     "description": "made up", "role": "funnel", "stage": str(stage), "unit": "people",
-                     "share_label": "those before" if stage > 1 else "", "preferred_value_id": f"{fid}-0",
-                     "preferred_reason": "first"})
+            figures.append(
+                {
+                    "value_id": f"{fid}-{k}",
+                    "figure_id": fid,
+                    "value": "" if q.value is None else str(q.value),
+                    "low": str(q.low),
+                    "high": str(q.high),
+                    "as_reported": q.as_reported,
+                    "bound": q.bound,
+                    "as_of": "",
+                    "source_id": "src-0",
+                    "attributed_to": "",
+                    "verification": draw(st.sampled_from(STATUSES)),
+                    "notes": "",
+                }
+            )
+        defs.append(
+            {
+                "figure_id": fid,
+                "label": f"Stage {stage} people",
+                "sentence_label": f"stage {stage} people",
+                "description": "made up",
+                "role": "funnel",
+                "stage": str(stage),
+                "unit": "people",
+                "share_label": "those before" if stage > 1 else "",
+                "preferred_value_id": f"{fid}-0",
+                "preferred_reason": "first",
+            }
+        )
         c //= draw(st.integers(min_value=4, max_value=30))
     years = draw(st.lists(st.integers(min_value=2020, max_value=2026), min_size=1, max_size=3))
-    sources = [{"source_id": f"src-{i}", "kind": "news_report", "outlet": f"Gazette {i}", "title": "", "authors": "",
-                "published": f"{y}-06-15", "published_precision": "day", "url": "", "verification": "read",
-                "notes": ""} for i, y in enumerate(years)]
+    sources = [
+        {
+            "source_id": f"src-{i}",
+            "kind": "news_report",
+            "outlet": f"Gazette {i}",
+            "title": "",
+            "authors": "",
+            "published": f"{y}-06-15",
+            "published_precision": "day",
+            "url": "",
+            "verification": "read",
+            "notes": "",
+        }
+        for i, y in enumerate(years)
+    ]
     events = []
     for i in range(draw(st.integers(min_value=1, max_value=5))):
         y = draw(st.integers(min_value=2020, max_value=2029))
-        events.append({"event_id": f"e{i}", "date": f"{y}-0{draw(st.integers(1, 9))}-10", "date_precision": "day",
-                       "window_start": "", "window_end": "", "category": "report", "title": f"Event number {i}",
-                       "description": "made up", "actors": "", "source_ids": "src-0",
-                       "verification": draw(st.sampled_from(STATUSES)),
-                       "highlight": draw(st.sampled_from(["true", "false"])), "seed_wording": "", "notes": ""})
-    return {"figure_definitions.csv": defs, "figures.csv": figures, "sources.csv": sources, "events.csv": events}
+        events.append(
+            {
+                "event_id": f"e{i}",
+                "date": f"{y}-0{draw(st.integers(1, 9))}-10",
+                "date_precision": "day",
+                "window_start": "",
+                "window_end": "",
+                "category": "report",
+                "title": f"Event number {i}",
+                "description": "made up",
+                "actors": "",
+                "source_ids": "src-0",
+                "verification": draw(st.sampled_from(STATUSES)),
+                "highlight": draw(st.sampled_from(["true", "false"])),
+                "seed_wording": "",
+                "notes": "",
+            }
+        )
+    return {
+        "figure_definitions.csv": defs,
+        "figures.csv": figures,
+        "sources.csv": sources,
+        "events.csv": events,
+    }
 
 
 def write_incident(rows: dict) -> Path:
@@ -113,6 +171,7 @@ def write_incident(rows: dict) -> Path:
 
 
 # --------------------------------------------------------------------------- quantity-level properties
+
 
 def _samples(q: Quantity) -> list[int]:
     """Numbers the supported bounds allow, open ends stretched far out."""
@@ -171,8 +230,13 @@ def test_each_kind_of_bound_has_its_own_wording(q):
     else:
         assert not any(text.startswith(p) for p in PREFIX.values())
     # the number shown is the reported end; the convention end never appears
-    reported_end = {"more_than": q.low - 1, "at_least": q.low, "fewer_than": q.high + 1, "at_most": q.high,
-                    "nearly": q.high + 1}
+    reported_end = {
+        "more_than": q.low - 1,
+        "at_least": q.low,
+        "fewer_than": q.high + 1,
+        "at_most": q.high,
+        "nearly": q.high + 1,
+    }
     if q.bound in reported_end:
         assert text == PREFIX[q.bound] + format_exact(reported_end[q.bound])
     if q.bound == "vague":
@@ -182,6 +246,7 @@ def test_each_kind_of_bound_has_its_own_wording(q):
 
 
 # --------------------------------------------------------------------------- incident-level properties
+
 
 def _quoted_bare(text: str, spread: str) -> bool:
     """Whether `text` is one whole item of the spread with no caveat after it: '12' inside
@@ -201,8 +266,12 @@ def test_a_number_inside_another_reports_wording_is_not_a_bare_quote():
 
 @given(rows=incidents())
 # each example loads and draws a whole incident: no shrinking (minutes), the failing rows are printed
-@settings(max_examples=20, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=20,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 def test_generated_incidents_say_exactly_what_the_sources_say(rows):
     folder = write_incident(rows)
     try:
@@ -229,7 +298,9 @@ def test_generated_incidents_say_exactly_what_the_sources_say(rows):
             for q in quoted:
                 bare = _quoted_bare(q.text, r["spread_text"])
                 if bare and q.verification and verification.is_weak(q.verification):
-                    assert any(o.text == q.text and not verification.is_weak(o.verification) for o in quoted), r["spread_text"]
+                    assert any(
+                        o.text == q.text and not verification.is_weak(o.verification) for o in quoted
+                    ), r["spread_text"]
         # not_found is never a key moment and never bare
         moments = "\n".join(story.key_events(inc))
         tl = inc.timeline
@@ -240,7 +311,9 @@ def test_generated_incidents_say_exactly_what_the_sources_say(rows):
             if ev["title"] in moments and verification.is_weak(ev["verification"]):
                 assert verification.caveat(ev["verification"]) in moments
             if ev["upcoming"]:
-                assert not any(ev["title"] in line and "(scheduled)" not in line for line in moments.splitlines())
+                assert not any(
+                    ev["title"] in line and "(scheduled)" not in line for line in moments.splitlines()
+                )
         assert json.dumps(funnel.altair().to_dict())  # renders
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from conftest import write_notebook
 from taxfirewall import build as buildmod
 from taxfirewall.cli import main
 from taxfirewall.manifest import ManifestError, check_reports, load_manifest
-from conftest import write_notebook
 from test_build import report, write_manifest
 
 SLUG = "page"
@@ -31,7 +31,8 @@ SLUG = "page"
 def tiny_notebook(path: Path) -> Path:
     """A notebook with one parameters cell whose kernel ends its own process on request."""
     return write_notebook(
-        path, "die = False  # end the kernel process (os._exit) in the third cell",
+        path,
+        "die = False  # end the kernel process (os._exit) in the third cell",
         new_markdown_cell("## A tiny page"),
         new_code_cell("print('the page body')"),
         new_code_cell("if die:\n    import os\n    os._exit(1)"),
@@ -40,10 +41,18 @@ def tiny_notebook(path: Path) -> Path:
 
 
 def tiny_manifest(folder: Path, notebook: Path, die: bool = False) -> str:
-    return write_manifest(folder / "reports.toml", [
-        {"slug": SLUG, "notebook": str(notebook), "title": "A tiny page", "dek": "One printed line.",
-         "parameters": {"die": die}},
-    ])
+    return write_manifest(
+        folder / "reports.toml",
+        [
+            {
+                "slug": SLUG,
+                "notebook": str(notebook),
+                "title": "A tiny page",
+                "dek": "One printed line.",
+                "parameters": {"die": die},
+            },
+        ],
+    )
 
 
 def run_build(manifest, out, **kw) -> tuple[int, str, str]:
@@ -88,8 +97,13 @@ def previous(golden, tmp_path):
     """A copy of the good build to break, with its manifest."""
     out = tmp_path / "out"
     shutil.copytree(golden["out"], out)
-    return {"out": out, "manifest": tiny_manifest(tmp_path, golden["notebook"]), "html": html_files(out),
-            "notebook": golden["notebook"], "tmp": tmp_path}
+    return {
+        "out": out,
+        "manifest": tiny_manifest(tmp_path, golden["notebook"]),
+        "html": html_files(out),
+        "notebook": golden["notebook"],
+        "tmp": tmp_path,
+    }
 
 
 @pytest.mark.slow
@@ -161,7 +175,9 @@ def test_a_read_only_out_folder_fails_the_report_and_keeps_every_page(previous, 
     finally:
         for d in folders:
             d.chmod(0o755)
-    assert_clean_failure(rc, stdout, stderr, capfd, "tiny.ipynb", "could not write", str(out), "Permission denied")
+    assert_clean_failure(
+        rc, stdout, stderr, capfd, "tiny.ipynb", "could not write", str(out), "Permission denied"
+    )
     assert html_files(out) == previous["html"]  # the page and the index
     assert "index or build state not updated" in stderr
     assert leftovers(out) == []
@@ -170,11 +186,22 @@ def test_a_read_only_out_folder_fails_the_report_and_keeps_every_page(previous, 
 @pytest.mark.slow
 def test_a_full_disk_while_writing_pages_fails_cleanly(previous, monkeypatch, capfd):
     out = previous["out"]
-    _refuse_writes_in(monkeypatch, out, OSError(errno.ENOSPC, "No space left on device"),
-                      names=lambda name: name.endswith(".html"))
+    _refuse_writes_in(
+        monkeypatch,
+        out,
+        OSError(errno.ENOSPC, "No space left on device"),
+        names=lambda name: name.endswith(".html"),
+    )
     rc, stdout, stderr = run_build(previous["manifest"], out, force=True)
-    assert_clean_failure(rc, stdout, stderr, capfd, "tiny.ipynb", f"could not write {out / (SLUG + '.html')}",
-                         "No space left on device")
+    assert_clean_failure(
+        rc,
+        stdout,
+        stderr,
+        capfd,
+        "tiny.ipynb",
+        f"could not write {out / (SLUG + '.html')}",
+        "No space left on device",
+    )
     assert html_files(out) == previous["html"]
     assert leftovers(out) == []  # the temporary files written before the rename were removed
 
@@ -210,8 +237,12 @@ def test_export_into_a_read_only_folder_is_one_line_and_exit_1(tmp_path, monkeyp
 def test_export_onto_a_full_disk_is_one_line_and_leaves_no_temporary_files(tmp_path, monkeypatch, capsys):
     """The disk fills while the chart workers write their images (in forked processes)."""
     out = tmp_path / "charts"
-    _refuse_writes_in(monkeypatch, out, OSError(errno.ENOSPC, "No space left on device"),
-                      names=lambda name: name.endswith(".png"))
+    _refuse_writes_in(
+        monkeypatch,
+        out,
+        OSError(errno.ENOSPC, "No space left on device"),
+        names=lambda name: name.endswith(".png"),
+    )
     rc = main(["export", "--out", str(out), "--chart", "funnel"])
     err = capsys.readouterr().err
     assert rc == 1, err

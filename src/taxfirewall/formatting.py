@@ -15,7 +15,6 @@ EN_DASH = "\u2013"
 MONEY_UNITS = ("usd", "usd_per_person")  # units written with a leading "$"
 
 
-
 def _prefix(unit: str | None) -> str:
     return "$" if unit in MONEY_UNITS else ""
 

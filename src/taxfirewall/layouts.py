@@ -60,8 +60,12 @@ def diff(a: Any, b: Any) -> Any:
             if k not in b:
                 out[k] = {"$del": 1}
         return out
-    if (isinstance(a, list) and isinstance(b, list) and len(a) == len(b)
-            and all(isinstance(x, (dict, list)) for x in a)):
+    if (
+        isinstance(a, list)
+        and isinstance(b, list)
+        and len(a) == len(b)
+        and all(isinstance(x, (dict, list)) for x in a)
+    ):
         return {"$list": {str(i): diff(x, y) for i, (x, y) in enumerate(zip(a, b)) if not _same(x, y)}}
     return {"$set": b} if isinstance(b, dict) else b
 

@@ -36,8 +36,8 @@ class ManifestError(Exception):
 @dataclass(frozen=True)
 class Report:
     slug: str
-    notebook: Path          # absolute
-    notebook_label: str     # as written in the manifest, for messages and provenance
+    notebook: Path  # absolute
+    notebook_label: str  # as written in the manifest, for messages and provenance
     title: str
     dek: str
     parameters: dict = field(default_factory=dict)  # as given in the manifest
@@ -57,8 +57,8 @@ class Plan:
     """A checked report: the parameters papermill will inject and what they resolve to."""
 
     report: Report
-    parameters: dict        # given parameters, plus the report title when the notebook takes one
-    incident: Path | None   # resolved incident folder (given or the notebook's default)
+    parameters: dict  # given parameters, plus the report title when the notebook takes one
+    incident: Path | None  # resolved incident folder (given or the notebook's default)
     theme: str
 
 
@@ -87,7 +87,9 @@ def load_manifest(path: str | Path) -> Manifest:
         raise ManifestError(["expected one or more [[report]] tables"], path)
     unknown_top = sorted(set(raw) - {"report"})
     if unknown_top:
-        problems.append(f"unknown top-level key(s): {', '.join(unknown_top)} (expected only [[report]] tables)")
+        problems.append(
+            f"unknown top-level key(s): {', '.join(unknown_top)} (expected only [[report]] tables)"
+        )
     reports, seen = [], set()
     for n, entry in enumerate(entries, start=1):
         where = f"report #{n}" + (f" '{entry.get('slug')}'" if isinstance(entry.get("slug"), str) else "")
@@ -98,13 +100,17 @@ def load_manifest(path: str | Path) -> Manifest:
                 bad = True
         extra = sorted(set(entry) - REPORT_KEYS)
         if extra:
-            problems.append(f"{where}: unknown key(s) {', '.join(extra)} (expected {', '.join(sorted(REPORT_KEYS))})")
+            problems.append(
+                f"{where}: unknown key(s) {', '.join(extra)} (expected {', '.join(sorted(REPORT_KEYS))})"
+            )
         params = entry.get("parameters", {})
         if not isinstance(params, dict):
             problems.append(f"{where}: 'parameters' must be a table")
             bad = True
         timeout = entry.get("timeout")
-        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+        ):
             problems.append(f"{where}: 'timeout' must be a positive number of seconds")
             bad = True
         if bad:
@@ -198,8 +204,10 @@ def check_reports(manifest: Manifest, out: str | Path, only: list[str] | None = 
                 incident = resolve_incident(value)
                 if not (incident / DESCRIPTOR_NAME).is_file():
                     what = "does not exist" if not incident.exists() else f"has no {DESCRIPTOR_NAME}"
-                    problems.append(f"{where}: incident folder '{value}' {what} (resolved to {incident}; "
-                                    f"relative paths are from the project root {ROOT})")
+                    problems.append(
+                        f"{where}: incident folder '{value}' {what} (resolved to {incident}; "
+                        f"relative paths are from the project root {ROOT})"
+                    )
                     bad = True
         theme = params.get("theme", declared["theme"].default if "theme" in declared else "light")
         if not bad:

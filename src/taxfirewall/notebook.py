@@ -70,6 +70,7 @@ class Parameter:
 
 # --------------------------------------------------------------------------- reading
 
+
 def read_json(path: str | Path) -> dict:
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
@@ -88,7 +89,9 @@ def parameters_cell(nb: dict) -> tuple[int, str]:
         if c.get("cell_type") == "code" and PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])
     ]
     if len(found) != 1:
-        raise NotebookContractError(f"expected exactly one code cell tagged '{PARAMETERS_TAG}', found {len(found)}")
+        raise NotebookContractError(
+            f"expected exactly one code cell tagged '{PARAMETERS_TAG}', found {len(found)}"
+        )
     return found[0]
 
 
@@ -108,7 +111,9 @@ def parse_parameters(source: str) -> dict[str, Parameter]:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise NotebookContractError(f"parameters cell does not parse: {exc.msg} (line {exc.lineno})") from None
+        raise NotebookContractError(
+            f"parameters cell does not parse: {exc.msg} (line {exc.lineno})"
+        ) from None
     comments = _comments(source)
     params: dict[str, Parameter] = {}
     for node in tree.body:
@@ -117,7 +122,11 @@ def parse_parameters(source: str) -> dict[str, Parameter]:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name, value, annotation = node.targets[0].id, node.value, None
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            name, value, annotation = node.target.id, node.value, ast.get_source_segment(source, node.annotation)
+            name, value, annotation = (
+                node.target.id,
+                node.value,
+                ast.get_source_segment(source, node.annotation),
+            )
         else:
             raise NotebookContractError(
                 f"parameters cell line {node.lineno}: only 'name = literal' assignments are allowed"
@@ -164,7 +173,12 @@ def _annotation_options(node: ast.AST) -> list | None:
         if node.value.id == "Union":
             parts = [_annotation_options(a) for a in args]
             return None if any(p is None for p in parts) else [o for p in parts for o in p]
-        if node.value.id == "list" and len(args) == 1 and isinstance(args[0], ast.Name) and args[0].id in _TYPES:
+        if (
+            node.value.id == "list"
+            and len(args) == 1
+            and isinstance(args[0], ast.Name)
+            and args[0].id in _TYPES
+        ):
             return [("list", args[0].id)]
     return None
 
@@ -222,6 +236,7 @@ def _check(param: Parameter, value) -> str | None:
 
 # --------------------------------------------------------------------------- kernel side
 
+
 def resolve_incident(incident: str | Path) -> Path:
     """An incident folder given relative to the project root (or absolute), as a path."""
     from .paths import ROOT
@@ -252,6 +267,7 @@ def setup(phone_layouts: bool = True) -> None:
 
 
 # --------------------------------------------------------------------------- hygiene
+
 
 def clean_for_git(nb: dict) -> dict:
     """A notebook as it is stored in git: no outputs, no execution counts, no volatile

@@ -38,4 +38,10 @@ def json_for_script(obj, *, sort_keys: bool = True) -> str:
     and '&' are escaped, so '</script', '<!--' and ']]>' cannot end or confuse it, and the
     line separators JavaScript once rejected are escaped too."""
     text = json.dumps(obj, sort_keys=sort_keys, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

@@ -17,7 +17,18 @@ from .formatting import EN_DASH, MONEY_UNITS, format_exact
 from .missing import present
 from .verification import with_caveat
 
-BOUNDS = ("exact", "rounded", "about", "more_than", "at_least", "fewer_than", "at_most", "nearly", "range", "vague")
+BOUNDS = (
+    "exact",
+    "rounded",
+    "about",
+    "more_than",
+    "at_least",
+    "fewer_than",
+    "at_most",
+    "nearly",
+    "range",
+    "vague",
+)
 POINTS = ("exact", "rounded", "about")  # the source gave a number
 LOW_ONLY = ("more_than", "at_least")  # the high bound is a convention
 HIGH_ONLY = ("fewer_than", "at_most")  # the low bound is a convention
@@ -51,11 +62,14 @@ class Quantity:
     verification: str = ""  # its status, when a caveat must travel with it
 
     @classmethod
-    def of(cls, row) -> "Quantity":
+    def of(cls, row) -> Quantity:
         """From any row (Series or dict) with bound, value, low, high, unit, as_reported."""
         get = row.get
         return cls(
-            bound=str(get("bound")), value=_int(get("value")), low=int(get("low")), high=int(get("high")),
+            bound=str(get("bound")),
+            value=_int(get("value")),
+            low=int(get("low")),
+            high=int(get("high")),
             unit=str(get("unit")) if present(get("unit")) else "",
             as_reported=str(get("as_reported")) if present(get("as_reported")) else "",
             verification=str(get("verification")) if present(get("verification")) else "",
@@ -135,6 +149,7 @@ def _span(a: str, b: str) -> str:
 
 # --------------------------------------------------------------------------- shares
 
+
 @dataclass(frozen=True)
 class Share:
     """A share of the previous stage: a point, or an interval whose open ends are None."""
@@ -204,6 +219,7 @@ def share(this: Quantity, previous: Quantity) -> Share:
 
 
 # --------------------------------------------------------------------------- spreads
+
 
 def spread(values: list[Quantity]) -> tuple[Quantity, Quantity] | None:
     """The lowest and the highest of the reported values (by their supported ends), or

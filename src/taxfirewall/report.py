@@ -28,7 +28,7 @@ from .notebook import VEGALITE_MIME
 from .paths import TEMPLATES_DIR
 
 REPORT_TEMPLATE = "report"
-HIDE_TAG = "report-hide"        # cells for the notebook reader only (titles, intros)
+HIDE_TAG = "report-hide"  # cells for the notebook reader only (titles, intros)
 INLINE_MARKER = "<script>/*tf:inline-runtime*/</script>"
 DATA_PRIORITY = [
     VEGALITE_MIME,
@@ -66,6 +66,7 @@ def shared_runtime(out: Path) -> Runtime:
 
 
 # --------------------------------------------------------------------------- chart outputs
+
 
 def script_json(value) -> str:
     """JSON safe inside a <script> element, by the one escaper chart pages use too."""
@@ -107,7 +108,9 @@ def prepare(nb):
             if isinstance(html, str) and 'class="dataframe"' in html:
                 # the page's CSS styles tables; pandas' notebook <style scoped> and border="1"
                 # are not valid HTML in a page body
-                html = _PANDAS_STYLE.sub("", html).replace('<table border="1" class="dataframe">', '<table class="dataframe">')
+                html = _PANDAS_STYLE.sub("", html).replace(
+                    '<table border="1" class="dataframe">', '<table class="dataframe">'
+                )
                 data["text/html"] = _INDENT.sub("\n", html).replace("<th></th>", "<td></td>")
                 tables += 1  # each table is a scroll region, reachable by keyboard, with its own name
                 output.setdefault("metadata", {})["tf_table"] = f"Data table {tables}"
@@ -159,7 +162,9 @@ def _exporter():
                 resources = self._init_resources(resources)
                 self.register_filter(
                     "filter_data_type",
-                    WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+                    WidgetsDataTypeFilter(
+                        notebook_metadata=self._nb_metadata, parent=self, resources=resources
+                    ),
                 )
                 return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
@@ -169,7 +174,9 @@ def _exporter():
         c.TemplateExporter.exclude_input_prompt = True
         c.TemplateExporter.exclude_output_prompt = True
         _local.exporter = ReportExporter(  # extra_template_paths: scripts shared with the chart pages
-            config=c, template_name=REPORT_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
+            config=c,
+            template_name=REPORT_TEMPLATE,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
             extra_template_paths=[str(TEMPLATES_DIR)],
         )
     return _local.exporter
@@ -195,8 +202,18 @@ def _parameters_line(parameters: dict) -> str:
     return ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(shown.items()))
 
 
-def render(nb, *, title: str, dek: str, incident, theme: str, notebook: str, parameters: dict,
-           runtime: Runtime, inline_js: str | None = None) -> str:
+def render(
+    nb,
+    *,
+    title: str,
+    dek: str,
+    incident,
+    theme: str,
+    notebook: str,
+    parameters: dict,
+    runtime: Runtime,
+    inline_js: str | None = None,
+) -> str:
     """The report page for an executed notebook (a NotebookNode) of ``incident`` (an
     Incident, or None for a notebook that reads no dataset)."""
     from . import story
@@ -219,8 +236,14 @@ def render(nb, *, title: str, dek: str, incident, theme: str, notebook: str, par
         "version": __version__,
         "notebook": notebook,
         "parameters": _parameters_line(parameters),
-        "kicker": "", "credit": "", "as_of": "", "dataset": "", "fingerprint": "",
-        "sources_html": "", "methodology_html": "", "corrections_html": "",
+        "kicker": "",
+        "credit": "",
+        "as_of": "",
+        "dataset": "",
+        "fingerprint": "",
+        "sources_html": "",
+        "methodology_html": "",
+        "corrections_html": "",
         "has_charts": has_charts,
         "embed_options": script_json(EMBED_OPTIONS),
         "runtime_src": runtime.src,
@@ -242,11 +265,14 @@ def render(nb, *, title: str, dek: str, incident, theme: str, notebook: str, par
             from .vendor import vega_bundle
 
             inline_js = vega_bundle()
-        html = html.replace(INLINE_MARKER, "<script>" + inline_js.replace("</script", "<\\/script") + "</script>", 1)
+        html = html.replace(
+            INLINE_MARKER, "<script>" + inline_js.replace("</script", "<\\/script") + "</script>", 1
+        )
     return html
 
 
 # --------------------------------------------------------------------------- thumbnails
+
 
 def thumbnail_key(nb) -> str | None:
     """Identity of the thumbnail :func:`thumbnail_svg` would draw (its spec's sha256)."""
@@ -267,7 +293,11 @@ def thumbnail_svg(nb) -> str | None:
     m = re.search(r"/v(\d+)\.(\d+)", str(spec.get("$schema", "")))
     version = f"{m.group(1)}.{m.group(2)}" if m else None
     try:
-        return vl_convert.vegalite_to_svg(spec, vl_version=version) if version else vl_convert.vegalite_to_svg(spec)
+        return (
+            vl_convert.vegalite_to_svg(spec, vl_version=version)
+            if version
+            else vl_convert.vegalite_to_svg(spec)
+        )
     except Exception:  # a thumbnail is decoration: a card stands in
         return None
 

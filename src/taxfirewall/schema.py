@@ -87,7 +87,9 @@ def read_schema(folder: str | Path) -> PackageSchema:
         raise DataError([Problem(name, 0, "-", msg)], str(folder))
 
     if not folder.is_dir():
-        fail(f"incident folder {folder} does not exist (expected a folder holding {DESCRIPTOR_NAME} and its CSV tables)")
+        fail(
+            f"incident folder {folder} does not exist (expected a folder holding {DESCRIPTOR_NAME} and its CSV tables)"
+        )
     if not path.is_file():
         fail(f"missing (expected a Frictionless data package descriptor at {path})")
     try:
@@ -96,7 +98,14 @@ def read_schema(folder: str | Path) -> PackageSchema:
         fail("not UTF-8 text (expected a UTF-8 JSON file)")
     except json.JSONDecodeError as exc:
         raise DataError(
-            [Problem(name, exc.lineno, "-", f"not valid JSON: {exc.msg} at column {exc.colno} (expected a JSON object)")],
+            [
+                Problem(
+                    name,
+                    exc.lineno,
+                    "-",
+                    f"not valid JSON: {exc.msg} at column {exc.colno} (expected a JSON object)",
+                )
+            ],
             str(folder),
         ) from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
@@ -105,8 +114,20 @@ def read_schema(folder: str | Path) -> PackageSchema:
     tables = []
     problems = []
     for i, res in enumerate(descriptor["resources"]):
-        if not isinstance(res, dict) or not res.get("name") or not res.get("path") or not isinstance(res.get("schema"), dict):
-            problems.append(Problem(name, 0, f"resources[{i}]", "needs a name, a path and an inline schema (expected a tabular data resource)"))
+        if (
+            not isinstance(res, dict)
+            or not res.get("name")
+            or not res.get("path")
+            or not isinstance(res.get("schema"), dict)
+        ):
+            problems.append(
+                Problem(
+                    name,
+                    0,
+                    f"resources[{i}]",
+                    "needs a name, a path and an inline schema (expected a tabular data resource)",
+                )
+            )
             continue
         schema = res["schema"]
         fields = []

@@ -39,6 +39,7 @@ def _join(items: list[str]) -> str:
 
 # --------------------------------------------------------------------------- titles and dates
 
+
 def title(incident: Incident, title: str | None = None) -> str:
     """The report title: the one given, else the dataset's short title, else its title."""
     return title or str(incident.meta.get("short_title") or incident.title)
@@ -55,11 +56,16 @@ def as_of(incident: Incident, as_of: str | None = None) -> str:
 
 # --------------------------------------------------------------------------- narrative
 
+
 def _stage_sentence(row) -> str:
     value = row["value_text"]
     if str(row["bound"]) == "range":
         value = f"no exact count has been published; the best-supported range is {value}"
-    share = f", {row['share_text']} of {row['share_label']}" if row["share_text"] and _present(row["share_label"]) else ""
+    share = (
+        f", {row['share_text']} of {row['share_label']}"
+        if row["share_text"] and _present(row["share_label"])
+        else ""
+    )
     return f"{_text(row['label'])}: {value}{share} ({verification_label(row['verification'])})."
 
 
@@ -84,8 +90,10 @@ def context_sentences(incident: Incident) -> list[str]:
     out = []
     for _, r in incident.context.iterrows():
         spread = _spread_sentence(r)
-        out.append(f"{_text(r['label'])}: {r['value_text']} ({verification_label(r['verification'])})."
-                   + (f" {spread}" if spread else ""))
+        out.append(
+            f"{_text(r['label'])}: {r['value_text']} ({verification_label(r['verification'])})."
+            + (f" {spread}" if spread else "")
+        )
     return out
 
 
@@ -109,7 +117,7 @@ def verification_summary(incident: Incident) -> list[str]:
     preferred figures, all reported values and the events."""
     pref = incident.preferred
     out = []
-    for key, heading, members in TIERS:
+    for _, heading, members in TIERS:
         labels = [_text(r["label"]) for _, r in pref.iterrows() if _text(r["verification"]) in members]
         if labels:
             out.append(f"{heading}: {_join(labels)}.")
@@ -149,7 +157,9 @@ def verification_summary(incident: Incident) -> list[str]:
     return out
 
 
-def narrative_blocks(incident: Incident, *, as_of_date: str | None = None) -> list[tuple[str, list[str], bool]]:
+def narrative_blocks(
+    incident: Incident, *, as_of_date: str | None = None
+) -> list[tuple[str, list[str], bool]]:
     """The story as blocks of plain text (escape before putting them in HTML), each a lead
     sentence with the items that follow it (a list on the page; ``True``: numbered): what
     the data covers, each funnel stage with its share of the one before, the context
@@ -157,16 +167,25 @@ def narrative_blocks(incident: Incident, *, as_of_date: str | None = None) -> li
     incident = incident.with_as_of(as_of_date)
     pref = incident.preferred
     n_sources = len(incident.sources)
-    blocks = [(
-        f"This report draws on {_count(len(incident.figures))} reported values for "
-        f"{_count(len(pref))} figures from {_count(n_sources)} sources, current to "
-        f"{asof.text(incident)}. Where sources disagree every value is kept, and one is "
-        f"preferred for a stated reason: the table of figures gives each reason.", [], False,
-    )]
+    blocks = [
+        (
+            f"This report draws on {_count(len(incident.figures))} reported values for "
+            f"{_count(len(pref))} figures from {_count(n_sources)} sources, current to "
+            f"{asof.text(incident)}. Where sources disagree every value is kept, and one is "
+            f"preferred for a stated reason: the table of figures gives each reason.",
+            [],
+            False,
+        )
+    ]
     funnel = incident.funnel
     if len(funnel):
-        blocks.append((f"The funnel has {_n(len(funnel), 'stage', 'stages')}, widest first.",
-                       funnel_sentences(incident), True))
+        blocks.append(
+            (
+                f"The funnel has {_n(len(funnel), 'stage', 'stages')}, widest first.",
+                funnel_sentences(incident),
+                True,
+            )
+        )
     context = context_sentences(incident)
     if context:
         blocks.append(("Other figures give context and are never added into the funnel.", context, False))
@@ -186,10 +205,15 @@ def narrative_blocks(incident: Incident, *, as_of_date: str | None = None) -> li
         sentence += f" and {_count(int(tl['undated'].sum()))} could not be dated."
         blocks.append((sentence, [], False))
     n_corr = len(incident.corrections)
-    blocks.append((
-        f"Corrections logged since publication: {_count(n_corr)}; the log is at the end." if n_corr else
-        "No corrections have been logged since publication.", [], False,
-    ))
+    blocks.append(
+        (
+            f"Corrections logged since publication: {_count(n_corr)}; the log is at the end."
+            if n_corr
+            else "No corrections have been logged since publication.",
+            [],
+            False,
+        )
+    )
     return blocks
 
 
@@ -199,6 +223,7 @@ def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]
 
 
 # --------------------------------------------------------------------------- HTML pieces
+
 
 def _p(text: str) -> str:
     return f"<p>{escape(text)}</p>"
@@ -225,7 +250,9 @@ def narrative_html(incident: Incident, *, as_of_date: str | None = None) -> str:
         if items:
             parts.append(_list_html(items, ordered))
         if lead.startswith("The timeline has") and moments:
-            parts.append(f'<p class="tf-list-head">Key moments:</p>{_list_html(moments, cls="tf-list tf-moments")}')
+            parts.append(
+                f'<p class="tf-list-head">Key moments:</p>{_list_html(moments, cls="tf-list tf-moments")}'
+            )
     return f'<div class="tf-narrative">{"".join(parts)}</div>'
 
 
@@ -273,30 +300,44 @@ def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
         pref = pref[pref["role"].astype(str) == role]
     pref = pref.assign(_order=pref["stage"].fillna(10**6)).sort_values(["_order"], kind="stable")
     rv = incident.reported_values
-    head = ["Reported as", "Reads as", "Bounds the wording allows", "Source", "Attributed to", "Verification", "Preferred"]
+    head = [
+        "Reported as",
+        "Reads as",
+        "Bounds the wording allows",
+        "Source",
+        "Attributed to",
+        "Verification",
+        "Preferred",
+    ]
     groups = []
     for _, f in pref.iterrows():
         stage = f"Stage {int(f['stage'])}: " if _present(f["stage"]) else ""
         preferred = f["value_text"]
         header = (
             f'<tr class="tf-figure"><th colspan="{len(head)}" scope="rowgroup">'
-            f"<span class=\"tf-figure-label\">{escape(stage + _text(f['label']))}</span> "
-            f"<span class=\"tf-figure-pref\">Preferred: {escape(preferred)} "
+            f'<span class="tf-figure-label">{escape(stage + _text(f["label"]))}</span> '
+            f'<span class="tf-figure-pref">Preferred: {escape(preferred)} '
             f"({escape(verification_label(f['verification']))}).</span> "
-            f"<span class=\"tf-reason\">Why: {escape(_text(f['preferred_reason']))}</span></th></tr>"
+            f'<span class="tf-reason">Why: {escape(_text(f["preferred_reason"]))}</span></th></tr>'
         )
         rows = []
         for _, v in rv[rv["figure_id"] == f["figure_id"]].iterrows():
             tier = verification.tier(v["verification"])
-            rows.append(_row(f"tf-tier-{tier}{' tf-preferred' if v['preferred'] else ''}", head, [
-                escape(_text(v["as_reported"])),
-                escape(_text(v["value_text"])),
-                escape(_text(v["bounds_text"])),
-                _source_cell(incident, _text(v["source_id"])),
-                escape(_text(v["attributed_to"])),
-                escape(verification_label(v["verification"])),
-                "preferred" if v["preferred"] else "",
-            ]))
+            rows.append(
+                _row(
+                    f"tf-tier-{tier}{' tf-preferred' if v['preferred'] else ''}",
+                    head,
+                    [
+                        escape(_text(v["as_reported"])),
+                        escape(_text(v["value_text"])),
+                        escape(_text(v["bounds_text"])),
+                        _source_cell(incident, _text(v["source_id"])),
+                        escape(_text(v["attributed_to"])),
+                        escape(verification_label(v["verification"])),
+                        "preferred" if v["preferred"] else "",
+                    ],
+                )
+            )
         groups.append(f"<tbody>{header}{''.join(rows)}</tbody>")
     what = {"funnel": "funnel stage", "context": "context figure"}.get(role or "", "figure")
     return _table(f"Every reported value, by {what}, with its source", head, "".join(groups), "tf-figures")
@@ -315,9 +356,19 @@ def events_table_html(incident: Incident, *, start=None, end=None, categories=No
             what += f'<br><span class="tf-note">Earlier accounts differ: {escape(note)}</span>'
         cls = "tf-highlight " if bool(r["key"]) else ""
         when = _event_date(r) + (" (scheduled)" if r["upcoming"] else "")
-        rows.append(_row(f"{cls}tf-tier-{verification.tier(r['verification'])}", head, [
-            escape(when), escape(_text(r["title"])), what, sources, escape(verification_label(r["verification"])),
-        ]))
+        rows.append(
+            _row(
+                f"{cls}tf-tier-{verification.tier(r['verification'])}",
+                head,
+                [
+                    escape(when),
+                    escape(_text(r["title"])),
+                    what,
+                    sources,
+                    escape(verification_label(r["verification"])),
+                ],
+            )
+        )
     return _table("Timeline events, with sources", head, f"<tbody>{''.join(rows)}</tbody>", "tf-events")
 
 
@@ -344,7 +395,9 @@ def _record_name(incident: Incident, table: str, record_id: str) -> tuple[str, s
         return kind, ""
     name = _text(match.iloc[0][column])
     if table == "figures":
-        label = incident.figure_definitions.set_index("figure_id")["label"].get(match.iloc[0]["figure_id"], "")
+        label = incident.figure_definitions.set_index("figure_id")["label"].get(
+            match.iloc[0]["figure_id"], ""
+        )
         name = f"{label}: {name}" if label else name
     return kind, name
 
@@ -424,6 +477,7 @@ def methodology_html(incident: Incident) -> str:
 
 # --------------------------------------------------------------------------- README findings
 
+
 def findings_markdown(incident: Incident) -> str:
     """The README's findings, as markdown: the funnel, the context figures kept apart from
     it, and the key moments, every number formatted from the dataset."""
@@ -431,9 +485,17 @@ def findings_markdown(incident: Incident) -> str:
     lines += [f"- {sentence}" for sentence in funnel_sentences(incident)]
     context = [f"- {sentence}" for sentence in context_sentences(incident)]
     if context:
-        lines += ["", "**Not part of the funnel** (they count other things and are never added to it):", "", *context]
+        lines += [
+            "",
+            "**Not part of the funnel** (they count other things and are never added to it):",
+            "",
+            *context,
+        ]
     moments = key_events(incident)
     if moments:
         lines += ["", "**Key moments:**", "", *[f"- {m}" for m in moments]]
-    lines += ["", f"Data current to {as_of(incident)}; corrections logged: {_count(len(incident.corrections))}."]
+    lines += [
+        "",
+        f"Data current to {as_of(incident)}; corrections logged: {_count(len(incident.corrections))}.",
+    ]
     return "\n".join(lines)

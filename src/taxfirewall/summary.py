@@ -16,10 +16,14 @@ def summary_lines(incident: Incident) -> list[str]:
     width = max(len(n) for n in s["tables"])
     for name, rows in s["tables"].items():
         lines.append(f"    {name:<{width}}  {_n(rows, 'row'):>9}")
-    lines.append(f"  figures: {s['figures']} ({_n(s['funnel_stages'], 'funnel stage')}, "
-                 f"{_n(s['reported_values'], 'reported value')})")
-    lines.append(f"  events: {s['events']} ({s['undated_events']} with the date not found, "
-                 f"{s['upcoming_events']} scheduled after the as-of date)")
+    lines.append(
+        f"  figures: {s['figures']} ({_n(s['funnel_stages'], 'funnel stage')}, "
+        f"{_n(s['reported_values'], 'reported value')})"
+    )
+    lines.append(
+        f"  events: {s['events']} ({s['undated_events']} with the date not found, "
+        f"{s['upcoming_events']} scheduled after the as-of date)"
+    )
     if s["date_range"]:
         lines.append(f"  date range: {s['date_range'][0]} to {s['date_range'][1]}")
     lines.append(f"  data current to: {s['as_of']}")

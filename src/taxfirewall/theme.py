@@ -15,7 +15,17 @@ from dataclasses import dataclass, field
 
 FONT_STACK = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', 'DejaVu Sans', Arial, sans-serif"
 MPL_FONT = "DejaVu Sans"  # ships with matplotlib: the same glyphs on every machine
-SHAPES = ("circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "triangle-right", "triangle-left", "circle")
+SHAPES = (
+    "circle",
+    "square",
+    "diamond",
+    "triangle-up",
+    "cross",
+    "triangle-down",
+    "triangle-right",
+    "triangle-left",
+    "circle",
+)
 MPL_SHAPES = ("o", "s", "D", "^", "P", "v", ">", "<", "o")
 
 
@@ -23,12 +33,12 @@ MPL_SHAPES = ("o", "s", "D", "^", "P", "v", ">", "<", "o")
 class Theme:
     name: str
     background: str
-    text: str          # body text and labels
-    muted: str         # secondary text: subtitles, footers, axis labels
-    grid: str          # gridlines and rules (decorative)
-    ink: str           # the main data colour (funnel bars)
-    accent: str        # what the story turns on (highlighted events, callouts)
-    range_fill: str    # fill of a range-only span (drawn with a hatch or at reduced weight)
+    text: str  # body text and labels
+    muted: str  # secondary text: subtitles, footers, axis labels
+    grid: str  # gridlines and rules (decorative)
+    ink: str  # the main data colour (funnel bars)
+    accent: str  # what the story turns on (highlighted events, callouts)
+    range_fill: str  # fill of a range-only span (drawn with a hatch or at reduced weight)
     palette: tuple[str, ...] = field(default_factory=tuple)
 
     def category_colors(self, categories) -> dict[str, str]:
@@ -49,7 +59,17 @@ LIGHT = Theme(
     ink="#1f4e79",
     accent="#b3261e",
     range_fill="#6a88a8",
-    palette=("#0072b2", "#c2410c", "#00785a", "#7b3294", "#a0522d", "#5f6b7a", "#b8307a", "#2f6b2f", "#3d5a98"),
+    palette=(
+        "#0072b2",
+        "#c2410c",
+        "#00785a",
+        "#7b3294",
+        "#a0522d",
+        "#5f6b7a",
+        "#b8307a",
+        "#2f6b2f",
+        "#3d5a98",
+    ),
 )
 
 DARK = Theme(
@@ -61,7 +81,17 @@ DARK = Theme(
     ink="#7fb2e5",
     accent="#ff8a80",
     range_fill="#4f6b88",
-    palette=("#56b4e9", "#f4a261", "#3fcf9f", "#c39bd3", "#e0a370", "#a9b4c2", "#f28cc4", "#8fd18f", "#9db4f0"),
+    palette=(
+        "#56b4e9",
+        "#f4a261",
+        "#3fcf9f",
+        "#c39bd3",
+        "#e0a370",
+        "#a9b4c2",
+        "#f28cc4",
+        "#8fd18f",
+        "#9db4f0",
+    ),
 )
 
 THEMES = {"light": LIGHT, "dark": DARK}
@@ -80,9 +110,10 @@ def get_theme(name: str | Theme = "light") -> Theme:
 
 # --------------------------------------------------------------------------- contrast
 
+
 def _luminance(hex_colour: str) -> float:
     h = hex_colour.lstrip("#")
-    channels = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(h[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -95,6 +126,7 @@ def contrast(a: str, b: str) -> float:
 
 # --------------------------------------------------------------------------- altair
 
+
 def vega_config(theme: str | Theme = "light") -> dict:
     """The Vega-Lite ``config`` block for the house style."""
     t = get_theme(theme)
@@ -104,19 +136,40 @@ def vega_config(theme: str | Theme = "light") -> dict:
         "padding": {"left": 8, "right": 8, "top": 8, "bottom": 8},
         "view": {"stroke": None},
         "title": {
-            "anchor": "start", "color": t.text, "font": FONT_STACK, "fontSize": SIZES["title"], "fontWeight": 700,
-            "subtitleColor": t.muted, "subtitleFont": FONT_STACK, "subtitleFontSize": SIZES["subtitle"],
-            "subtitlePadding": 6, "offset": 14,
+            "anchor": "start",
+            "color": t.text,
+            "font": FONT_STACK,
+            "fontSize": SIZES["title"],
+            "fontWeight": 700,
+            "subtitleColor": t.muted,
+            "subtitleFont": FONT_STACK,
+            "subtitleFontSize": SIZES["subtitle"],
+            "subtitlePadding": 6,
+            "offset": 14,
         },
         "axis": {
-            "domainColor": t.grid, "gridColor": t.grid, "tickColor": t.grid, "labelColor": t.muted,
-            "titleColor": t.muted, "labelFont": FONT_STACK, "titleFont": FONT_STACK,
-            "labelFontSize": SIZES["small"], "titleFontSize": SIZES["small"], "titleFontWeight": 400,
+            "domainColor": t.grid,
+            "gridColor": t.grid,
+            "tickColor": t.grid,
+            "labelColor": t.muted,
+            "titleColor": t.muted,
+            "labelFont": FONT_STACK,
+            "titleFont": FONT_STACK,
+            "labelFontSize": SIZES["small"],
+            "titleFontSize": SIZES["small"],
+            "titleFontWeight": 400,
         },
         "legend": {
-            "labelColor": t.text, "titleColor": t.muted, "labelFont": FONT_STACK, "titleFont": FONT_STACK,
-            "labelFontSize": SIZES["small"], "titleFontSize": SIZES["small"], "orient": "bottom", "columns": 3,
-            "symbolStrokeWidth": 0, "titleFontWeight": 400,
+            "labelColor": t.text,
+            "titleColor": t.muted,
+            "labelFont": FONT_STACK,
+            "titleFont": FONT_STACK,
+            "labelFontSize": SIZES["small"],
+            "titleFontSize": SIZES["small"],
+            "orient": "bottom",
+            "columns": 3,
+            "symbolStrokeWidth": 0,
+            "titleFontWeight": 400,
         },
         "text": {"color": t.text, "font": FONT_STACK, "fontSize": SIZES["label"]},
         "bar": {"color": t.ink},
@@ -135,12 +188,15 @@ def register_altair(default: str = "light") -> None:
 
     if not _REGISTERED:
         for name in THEMES:  # altair 5.5's theme API (alt.themes is deprecated)
-            alt.theme.register(f"taxfirewall-{name}", enable=False)(lambda name=name: {"config": vega_config(name)})
+            alt.theme.register(f"taxfirewall-{name}", enable=False)(
+                lambda name=name: {"config": vega_config(name)}
+            )
         _REGISTERED = True
     alt.theme.enable(f"taxfirewall-{get_theme(default).name}")
 
 
 # --------------------------------------------------------------------------- matplotlib
+
 
 def mpl_rc(theme: str | Theme = "light") -> dict:
     t = get_theme(theme)
@@ -161,7 +217,7 @@ def mpl_rc(theme: str | Theme = "light") -> dict:
         "savefig.facecolor": t.background,
         "grid.color": t.grid,
         "hatch.color": t.ink,
-        "svg.fonttype": "none",       # keep text as text in SVG: searchable, checkable by tests
+        "svg.fonttype": "none",  # keep text as text in SVG: searchable, checkable by tests
         "svg.hashsalt": "taxfirewall",  # deterministic ids in SVG output
         "pdf.fonttype": 42,
         "path.simplify": True,

@@ -14,9 +14,8 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -47,6 +46,7 @@ class CheckResult:
 
 # --------------------------------------------------------------------------- reading
 
+
 def _cells(line: str) -> list[str]:
     """Split one line as CSV, tolerating stray carriage returns or quotes."""
     try:
@@ -61,7 +61,7 @@ def _locate_bad_bytes(raw: bytes, exc: UnicodeDecodeError, header: list[str] | N
     column = "-"
     if header:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        prefix = raw[line_start:exc.start].decode("utf-8", errors="replace")
+        prefix = raw[line_start : exc.start].decode("utf-8", errors="replace")
         cells = _cells(prefix) or [""]
         if 0 < len(cells) <= len(header):
             column = header[len(cells) - 1]
@@ -78,30 +78,81 @@ def read_table(folder: Path, table: Table) -> tuple[list[str], list[list[str]], 
     path = folder / table.path
     expected_header = ",".join(table.field_names)
     if not path.is_file():
-        return [], [], [], [Problem(name, 0, "-", f"file is missing (expected a CSV table with header {expected_header})")]
+        return (
+            [],
+            [],
+            [],
+            [Problem(name, 0, "-", f"file is missing (expected a CSV table with header {expected_header})")],
+        )
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        return [], [], [], [Problem(name, 0, "-", f"file is {size / 1e6:.1f} MB, too large to be a table of sourced facts (expected at most {MAX_TABLE_BYTES // (1024 * 1024)} MB; was the right sheet exported?)")]
+        return (
+            [],
+            [],
+            [],
+            [
+                Problem(
+                    name,
+                    0,
+                    "-",
+                    f"file is {size / 1e6:.1f} MB, too large to be a table of sourced facts (expected at most {MAX_TABLE_BYTES // (1024 * 1024)} MB; was the right sheet exported?)",
+                )
+            ],
+        )
     raw = path.read_bytes()
     if not raw.lstrip(b"\xef\xbb\xbf \t\r\n"):
-        return [], [], [], [Problem(name, 0, "-", f"file is empty (expected a header row: {expected_header})")]
+        return (
+            [],
+            [],
+            [],
+            [Problem(name, 0, "-", f"file is empty (expected a header row: {expected_header})")],
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         first_line = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
         header = [c.strip() for c in _cells(first_line)]
         row, column = _locate_bad_bytes(raw, exc, header)
-        return [], [], [], [Problem(name, row, column, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text (expected UTF-8; re-save as 'CSV UTF-8')")]
+        return (
+            [],
+            [],
+            [],
+            [
+                Problem(
+                    name,
+                    row,
+                    column,
+                    f"byte 0x{raw[exc.start]:02x} is not UTF-8 text (expected UTF-8; re-save as 'CSV UTF-8')",
+                )
+            ],
+        )
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        return [], [], [], [Problem(name, 0, "-", f"cannot be read as CSV: {exc} (expected comma-separated values)")]
+        return (
+            [],
+            [],
+            [],
+            [Problem(name, 0, "-", f"cannot be read as CSV: {exc} (expected comma-separated values)")],
+        )
 
     header = [c.strip() for c in records[0]]
     if len(header) == 1:
         for delimiter, label in _DELIMITERS.items():
             if delimiter in header[0]:
-                return [], [], [], [Problem(name, 1, "-", f"columns are separated by {label} (expected commas; re-save as 'CSV UTF-8 (comma delimited)')")]
+                return (
+                    [],
+                    [],
+                    [],
+                    [
+                        Problem(
+                            name,
+                            1,
+                            "-",
+                            f"columns are separated by {label} (expected commas; re-save as 'CSV UTF-8 (comma delimited)')",
+                        )
+                    ],
+                )
 
     problems = _check_header(name, header, table)
     if problems:
@@ -113,7 +164,14 @@ def read_table(folder: Path, table: Table) -> tuple[list[str], list[list[str]], 
         if not any(cell.strip() for cell in record):
             continue  # blank lines that spreadsheets leave at the end
         if len(record) != len(header):
-            problems.append(Problem(name, number, "-", f"has {len(record)} cells (expected {len(header)}, one per column; check for an unquoted comma)"))
+            problems.append(
+                Problem(
+                    name,
+                    number,
+                    "-",
+                    f"has {len(record)} cells (expected {len(header)}, one per column; check for an unquoted comma)",
+                )
+            )
             continue
         cells = [record[i].strip() for i in order]
         rows.append(cells)
@@ -135,14 +193,30 @@ def _check_header(name: str, header: list[str], table: Table) -> list[Problem]:
     for column in list(extra):
         pos = header.index(column)
         if pos < len(expected) and expected[pos] in missing:
-            problems.append(Problem(name, 1, column, f"unknown column where '{expected[pos]}' was expected (renamed? expected '{expected[pos]}')"))
+            problems.append(
+                Problem(
+                    name,
+                    1,
+                    column,
+                    f"unknown column where '{expected[pos]}' was expected (renamed? expected '{expected[pos]}')",
+                )
+            )
             missing.remove(expected[pos])
             extra.remove(column)
     for column in missing:
-        problems.append(Problem(name, 1, column, f"column is missing (expected columns {','.join(expected)})"))
+        problems.append(
+            Problem(name, 1, column, f"column is missing (expected columns {','.join(expected)})")
+        )
     for column in extra:
         label = column or "(blank)"
-        problems.append(Problem(name, 1, label, f"unknown column '{label}' (expected only {','.join(expected)}; add new fields to datapackage.json first)"))
+        problems.append(
+            Problem(
+                name,
+                1,
+                label,
+                f"unknown column '{label}' (expected only {','.join(expected)}; add new fields to datapackage.json first)",
+            )
+        )
     return problems
 
 
@@ -172,7 +246,9 @@ def _field_expectation(table: Table, column: str, error) -> str:
     if "required" in note:
         return "a value: this column is required"
     if "enum" in note:
-        return "one of: " + ", ".join(map(str, c.get("enum", []))) + "; or extend the enum in datapackage.json"
+        return (
+            "one of: " + ", ".join(map(str, c.get("enum", []))) + "; or extend the enum in datapackage.json"
+        )
     if "pattern" in note:
         return fld.description or f"text matching {c.get('pattern')}"
     if "minimum" in note:
@@ -200,7 +276,9 @@ def _cell_fault(error, cell) -> str:
     return f"{shown} is not allowed"
 
 
-def _frictionless_problems(schema: PackageSchema, raw: dict[str, tuple[list[str], list[list[str]], list[int]]]) -> list[Problem]:
+def _frictionless_problems(
+    schema: PackageSchema, raw: dict[str, tuple[list[str], list[list[str]], list[int]]]
+) -> list[Problem]:
     from frictionless import Package, Resource, Schema
 
     resources = []
@@ -211,10 +289,13 @@ def _frictionless_problems(schema: PackageSchema, raw: dict[str, tuple[list[str]
         descriptor = dict(table.descriptor["schema"])
         # Keys into a table that could not be read are checked once that table is fixed.
         descriptor["foreignKeys"] = [
-            fk for fk in table.foreign_keys
+            fk
+            for fk in table.foreign_keys
             if fk.get("reference", {}).get("resource", "") in ("", *raw.keys())
         ]
-        resources.append(Resource(name=table.name, data=[header, *rows], schema=Schema.from_descriptor(descriptor)))
+        resources.append(
+            Resource(name=table.name, data=[header, *rows], schema=Schema.from_descriptor(descriptor))
+        )
     if not resources:
         return []
     report = Package(resources=resources).validate()
@@ -231,12 +312,34 @@ def _frictionless_problems(schema: PackageSchema, raw: dict[str, tuple[list[str]
             cell = getattr(error, "cell", None)
             if error.type in ("type-error", "constraint-error"):
                 what = _cell_fault(error, cell)
-                problems.append(Problem(table.path, row, column, f"{what} (expected {_field_expectation(table, column, error)})"))
+                problems.append(
+                    Problem(
+                        table.path,
+                        row,
+                        column,
+                        f"{what} (expected {_field_expectation(table, column, error)})",
+                    )
+                )
             elif error.type in ("unique-error", "primary-key"):
                 keys = ",".join(table.primary_key) or column
                 col = column if column != "-" else keys
-                value = cell if cell is not None else (rows[position - 2][table.field_names.index(keys)] if keys in table.field_names and position and position - 2 < len(rows) else "")
-                problems.append(Problem(table.path, row, col, f"duplicate id '{value}' (expected each {col} once; {error.note})"))
+                value = (
+                    cell
+                    if cell is not None
+                    else (
+                        rows[position - 2][table.field_names.index(keys)]
+                        if keys in table.field_names and position and position - 2 < len(rows)
+                        else ""
+                    )
+                )
+                problems.append(
+                    Problem(
+                        table.path,
+                        row,
+                        col,
+                        f"duplicate id '{value}' (expected each {col} once; {error.note})",
+                    )
+                )
             elif error.type == "foreign-key":
                 for fk in table.foreign_keys:
                     fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
@@ -245,16 +348,26 @@ def _frictionless_problems(schema: PackageSchema, raw: dict[str, tuple[list[str]
                         ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
                         target = schema.table(ref["resource"])
                         value = rows[position - 2][table.field_names.index(fields[0])]
-                        problems.append(Problem(table.path, row, fields[0], f"'{value}' is not a {ref_fields[0]} in {target.path} (expected an id listed there)"))
+                        problems.append(
+                            Problem(
+                                table.path,
+                                row,
+                                fields[0],
+                                f"'{value}' is not a {ref_fields[0]} in {target.path} (expected an id listed there)",
+                            )
+                        )
                         break
                 else:
-                    problems.append(Problem(table.path, row, column, f"{error.note} (expected an id that exists)"))
+                    problems.append(
+                        Problem(table.path, row, column, f"{error.note} (expected an id that exists)")
+                    )
             else:
                 problems.append(Problem(table.path, row, column, f"{error.message}"))
     return problems
 
 
 # --------------------------------------------------------------------------- typing
+
 
 def typed_frame(table: Table, rows: list[list[str]], numbers: list[int]) -> pd.DataFrame:
     """Rows as a DataFrame with the schema's types; invalid cells become missing.
@@ -267,7 +380,10 @@ def typed_frame(table: Table, rows: list[list[str]], numbers: list[int]) -> pd.D
     for fld in table.fields:
         col = frame[fld.name].where(frame[fld.name] != "", None) if len(frame) else frame[fld.name]
         if fld.type == "integer":
-            numeric = pd.to_numeric(col.where(col.astype("string").str.fullmatch(r"-?\d+").fillna(False).astype(bool), None), errors="coerce")
+            numeric = pd.to_numeric(
+                col.where(col.astype("string").str.fullmatch(r"-?\d+").fillna(False).astype(bool), None),
+                errors="coerce",
+            )
             out[fld.name] = numeric.astype("Int64")
         elif fld.type == "number":
             out[fld.name] = pd.to_numeric(col, errors="coerce").astype("Float64")
@@ -276,9 +392,14 @@ def typed_frame(table: Table, rows: list[list[str]], numbers: list[int]) -> pd.D
         elif fld.type == "boolean":
             true_values = set(fld.descriptor.get("trueValues", ["true", "True", "TRUE", "1"]))
             false_values = set(fld.descriptor.get("falseValues", ["false", "False", "FALSE", "0"]))
-            out[fld.name] = col.map(lambda v: True if v in true_values else (False if v in false_values else None)).astype("boolean")
+            out[fld.name] = col.map(
+                lambda v, yes=true_values, no=false_values: True if v in yes else (False if v in no else None)
+            ).astype("boolean")
         elif fld.enum:
-            out[fld.name] = pd.Series(pd.Categorical(col.where(col.isin(fld.enum), None), categories=list(fld.enum)), index=frame.index)
+            out[fld.name] = pd.Series(
+                pd.Categorical(col.where(col.isin(fld.enum), None), categories=list(fld.enum)),
+                index=frame.index,
+            )
         else:
             out[fld.name] = col.astype("string")
     return pd.DataFrame(out, index=frame.index)
@@ -309,7 +430,14 @@ def _descriptor_problems(schema: PackageSchema) -> list[Problem]:
     """A malformed ``taxfirewall`` block or ``as_of`` would otherwise fail later, mid-render."""
     block = schema.descriptor.get("taxfirewall", {})
     if not isinstance(block, dict):
-        return [Problem(DESCRIPTOR_NAME, 0, "taxfirewall", f"is not an object (expected {{\"short_title\": ..., \"credit\": ...}})")]
+        return [
+            Problem(
+                DESCRIPTOR_NAME,
+                0,
+                "taxfirewall",
+                'is not an object (expected {"short_title": ..., "credit": ...})',
+            )
+        ]
     value = block.get("as_of")
     if not (_present(value) and str(value).strip()):
         return []
@@ -325,7 +453,9 @@ def _figure_problems(file: str, figures: pd.DataFrame) -> list[Problem]:
     for row, r in figures.iterrows():
         low, high = r.get("low"), r.get("high")
         if _present(low) and _present(high) and low > high:
-            problems.append(Problem(file, row, "low", f"low {low} is above high {high} (expected low <= high)"))
+            problems.append(
+                Problem(file, row, "low", f"low {low} is above high {high} (expected low <= high)")
+            )
         problems += _bound_problems(file, row, r)
         if "as_of" in figures and _present(r.get("as_of")):
             precision = dates.precision_of(str(r["as_of"]))
@@ -343,26 +473,58 @@ def _bound_problems(file: str, row: int, r) -> list[Problem]:
     if bound == "exact":
         return _exact_problems(file, row, value, r.get("low"), r.get("high"))
     if bound in POINTS and not _present(value):
-        return [Problem(file, row, "value", f"is empty but bound is {bound} (expected the number the source gave, with low <= value <= high)")]
+        return [
+            Problem(
+                file,
+                row,
+                "value",
+                f"is empty but bound is {bound} (expected the number the source gave, with low <= value <= high)",
+            )
+        ]
     if _present(bound) and bound not in POINTS and _present(value):
-        return [Problem(file, row, "value", f"value {value} is given but bound is {bound} (expected an empty value: only rounded, about and exact carry a value)")]
+        return [
+            Problem(
+                file,
+                row,
+                "value",
+                f"value {value} is given but bound is {bound} (expected an empty value: only rounded, about and exact carry a value)",
+            )
+        ]
     # rounded, about, or a bound the schema already rejected: the value must sit inside its bounds
     return _value_within(file, row, value, r.get("low"), r.get("high"))
 
 
 def _exact_problems(file: str, row: int, value, low, high) -> list[Problem]:
     if not _present(value):
-        return [Problem(file, row, "value", "is empty but bound is exact (expected value = low = high: the count the source gave)")]
+        return [
+            Problem(
+                file,
+                row,
+                "value",
+                "is empty but bound is exact (expected value = low = high: the count the source gave)",
+            )
+        ]
     if _present(low) and _present(high) and not value == low == high:
-        return [Problem(file, row, "value", f"value {value}, low {low} and high {high} differ but bound is exact (expected value = low = high)")]
+        return [
+            Problem(
+                file,
+                row,
+                "value",
+                f"value {value}, low {low} and high {high} differ but bound is exact (expected value = low = high)",
+            )
+        ]
     return []
 
 
 def _value_within(file: str, row: int, value, low, high) -> list[Problem]:
     if _present(value) and _present(low) and value < low:
-        return [Problem(file, row, "value", f"value {value} is below low {low} (expected low <= value <= high)")]
+        return [
+            Problem(file, row, "value", f"value {value} is below low {low} (expected low <= value <= high)")
+        ]
     if _present(value) and _present(high) and value > high:
-        return [Problem(file, row, "value", f"value {value} is above high {high} (expected low <= value <= high)")]
+        return [
+            Problem(file, row, "value", f"value {value} is above high {high} (expected low <= value <= high)")
+        ]
     return []
 
 
@@ -376,7 +538,9 @@ def _definition_problems(path: dict[str, str], defs: pd.DataFrame, figures) -> l
         if figures is not None:
             problems += _preferred_problems(file, row, r, figures)
     if not stages and defs["role"].notna().all():
-        problems.append(Problem(file, 0, "stage", "no funnel stages (expected at least one figure with role funnel)"))
+        problems.append(
+            Problem(file, 0, "stage", "no funnel stages (expected at least one figure with role funnel)")
+        )
     problems += _stage_numbering(file, stages)
     if figures is not None:
         problems += _funnel_order(path, sorted(stages, key=lambda t: t[0]), figures)
@@ -387,9 +551,23 @@ def _definition_problems(path: dict[str, str], defs: pd.DataFrame, figures) -> l
 def _role_problems(file: str, row: int, r) -> list[Problem]:
     role, stage = r.get("role"), r.get("stage")
     if role == "funnel" and not _present(stage):
-        return [Problem(file, row, "stage", "is empty for a funnel figure (expected the stage number, 1 for the widest)")]
+        return [
+            Problem(
+                file,
+                row,
+                "stage",
+                "is empty for a funnel figure (expected the stage number, 1 for the widest)",
+            )
+        ]
     if role == "context" and _present(stage):
-        return [Problem(file, row, "stage", f"is {stage} for a context figure (expected empty: context figures are never funnel stages)")]
+        return [
+            Problem(
+                file,
+                row,
+                "stage",
+                f"is {stage} for a context figure (expected empty: context figures are never funnel stages)",
+            )
+        ]
     return []
 
 
@@ -399,7 +577,14 @@ def _preferred_problems(file: str, row: int, r, figures: pd.DataFrame) -> list[P
         return []
     match = figures[figures["value_id"] == pref]
     if len(match) and _present(match.iloc[0]["figure_id"]) and match.iloc[0]["figure_id"] != fid:
-        return [Problem(file, row, "preferred_value_id", f"'{pref}' reports figure '{match.iloc[0]['figure_id']}' (expected a value of figure '{fid}')")]
+        return [
+            Problem(
+                file,
+                row,
+                "preferred_value_id",
+                f"'{pref}' reports figure '{match.iloc[0]['figure_id']}' (expected a value of figure '{fid}')",
+            )
+        ]
     return []
 
 
@@ -409,12 +594,26 @@ def _stage_numbering(file: str, stages: list[tuple[int, int, object]]) -> list[P
     problems, first_row = [], {}
     for stage, row, _ in stages:
         if stage in first_row:
-            problems.append(Problem(file, row, "stage", f"stage {stage} is also used at row {first_row[stage]} (expected one figure per stage)"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    "stage",
+                    f"stage {stage} is also used at row {first_row[stage]} (expected one figure per stage)",
+                )
+            )
         first_row.setdefault(stage, row)
     for expected, stage in enumerate(sorted(first_row), start=1):
         if stage != expected:
             after = f"follows stage {expected - 1}" if expected > 1 else "is the first stage"
-            problems.append(Problem(file, first_row[stage], "stage", f"stage {stage} {after} (expected 1, 2, 3 ... without gaps: no stage is numbered {expected})"))
+            problems.append(
+                Problem(
+                    file,
+                    first_row[stage],
+                    "stage",
+                    f"stage {stage} {after} (expected 1, 2, 3 ... without gaps: no stage is numbered {expected})",
+                )
+            )
             break
     return problems
 
@@ -423,7 +622,14 @@ def _figures_without_values(path: dict[str, str], defs: pd.DataFrame, figures: p
     problems = []
     for row, r in defs.iterrows():
         if _present(r.get("figure_id")) and not (figures["figure_id"] == r["figure_id"]).any():
-            problems.append(Problem(path["figure_definitions"], row, "figure_id", f"'{r['figure_id']}' has no reported value (expected at least one row in {path['figures']})"))
+            problems.append(
+                Problem(
+                    path["figure_definitions"],
+                    row,
+                    "figure_id",
+                    f"'{r['figure_id']}' has no reported value (expected at least one row in {path['figures']})",
+                )
+            )
     return problems
 
 
@@ -447,7 +653,14 @@ def _funnel_order(path, stages, figures) -> list[Problem]:
         if not _present(rep):
             continue
         if previous is not None and rep > previous[1]:
-            problems.append(Problem(path["figure_definitions"], row, "preferred_value_id", f"stage {stage} ({rep:,}) is larger than stage {previous[0]} ({previous[1]:,}) (expected each funnel stage no larger than the one before)"))
+            problems.append(
+                Problem(
+                    path["figure_definitions"],
+                    row,
+                    "preferred_value_id",
+                    f"stage {stage} ({rep:,}) is larger than stage {previous[0]} ({previous[1]:,}) (expected each funnel stage no larger than the one before)",
+                )
+            )
         previous = (stage, rep)
     return problems
 
@@ -461,7 +674,14 @@ def _event_problems(path: dict[str, str], events: pd.DataFrame, sources) -> list
         if source_ids is not None and _present(r.get("source_ids")):
             for sid in (s.strip() for s in str(r["source_ids"]).split(";")):
                 if sid and sid not in source_ids:
-                    problems.append(Problem(file, row, "source_ids", f"'{sid}' is not a source_id in {path['sources']} (expected ids listed there, separated by ';')"))
+                    problems.append(
+                        Problem(
+                            file,
+                            row,
+                            "source_ids",
+                            f"'{sid}' is not a source_id in {path['sources']} (expected ids listed there, separated by ';')",
+                        )
+                    )
     return problems
 
 
@@ -473,16 +693,51 @@ def _event_date(file: str, row: int, r) -> list[Problem]:
     if precision == "unknown":
         out = []
         if _present(text):
-            out.append(Problem(file, row, "date", f"'{text}' is given but precision is unknown (expected an empty date, or the precision it is written to)"))
+            out.append(
+                Problem(
+                    file,
+                    row,
+                    "date",
+                    f"'{text}' is given but precision is unknown (expected an empty date, or the precision it is written to)",
+                )
+            )
         if not (_present(start) and _present(end)):
-            out.append(Problem(file, row, "window_start", "is empty for an unknown date (expected window_start and window_end: the years the event can fall in)"))
+            out.append(
+                Problem(
+                    file,
+                    row,
+                    "window_start",
+                    "is empty for an unknown date (expected window_start and window_end: the years the event can fall in)",
+                )
+            )
         elif start > end:
-            out.append(Problem(file, row, "window_start", f"{start} is after window_end {end} (expected window_start <= window_end)"))
+            out.append(
+                Problem(
+                    file,
+                    row,
+                    "window_start",
+                    f"{start} is after window_end {end} (expected window_start <= window_end)",
+                )
+            )
         return out
     if _present(start) or _present(end):
-        return [Problem(file, row, "window_start", f"is set but precision is {precision} (expected window_start and window_end only for unknown dates)")]
+        return [
+            Problem(
+                file,
+                row,
+                "window_start",
+                f"is set but precision is {precision} (expected window_start and window_end only for unknown dates)",
+            )
+        ]
     if not _present(text):
-        return [Problem(file, row, "date", f"is empty but precision is {precision} (expected a date, or precision unknown)")]
+        return [
+            Problem(
+                file,
+                row,
+                "date",
+                f"is empty but precision is {precision} (expected a date, or precision unknown)",
+            )
+        ]
     try:
         dates.window(str(text), str(precision))
     except ValueError as exc:
@@ -498,9 +753,23 @@ def _source_problems(file: str, sources: pd.DataFrame) -> list[Problem]:
             continue
         if precision == "unknown":
             if _present(published):
-                problems.append(Problem(file, row, "published", f"'{published}' is given but precision is unknown (expected empty, or a precision of day, month or year)"))
+                problems.append(
+                    Problem(
+                        file,
+                        row,
+                        "published",
+                        f"'{published}' is given but precision is unknown (expected empty, or a precision of day, month or year)",
+                    )
+                )
         elif not _present(published):
-            problems.append(Problem(file, row, "published", f"is empty but precision is {precision} (expected a date, or precision unknown)"))
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    "published",
+                    f"is empty but precision is {precision} (expected a date, or precision unknown)",
+                )
+            )
         else:
             try:
                 dates.window(str(published), str(precision))
@@ -518,9 +787,16 @@ def _correction_problems(schema: PackageSchema, frames: dict[str, pd.DataFrame])
     problems = []
     for row, r in corrections.iterrows():
         table, record = r.get("table"), r.get("record_id")
-        if _present(table) and _present(record) and table in frames and keys.get(table):
-            if not (frames[table][keys[table]] == record).any():
-                problems.append(Problem(path["corrections"], row, "record_id", f"'{record}' is not a {keys[table]} in {path.get(table, table)} (expected the id of the corrected row)"))
+        known = _present(table) and _present(record) and table in frames and keys.get(table)
+        if known and not (frames[table][keys[table]] == record).any():
+            problems.append(
+                Problem(
+                    path["corrections"],
+                    row,
+                    "record_id",
+                    f"'{record}' is not a {keys[table]} in {path.get(table, table)} (expected the id of the corrected row)",
+                )
+            )
     return problems
 
 
@@ -538,7 +814,9 @@ def _warnings(schema: PackageSchema, frames: dict[str, pd.DataFrame]) -> list[Pr
         found += _not_found_highlights(path["events"], events)
         found += _upcoming_events(path["events"], events, _meta(schema), sources)
     if frames.get("figure_definitions") is not None and frames.get("figures") is not None:
-        found += _not_found_stages(path["figure_definitions"], frames["figure_definitions"], frames["figures"])
+        found += _not_found_stages(
+            path["figure_definitions"], frames["figure_definitions"], frames["figures"]
+        )
     return found
 
 
@@ -564,7 +842,11 @@ def _meta_warnings(schema: PackageSchema, sources) -> list[Problem]:
         if key == "as_of" and block is not None and key not in meta:
             continue  # optional by design: the rule (latest source) is the normal case
         state = why if key not in meta else "is empty"
-        found.append(Problem(DESCRIPTOR_NAME, 0, f"taxfirewall.{key}", f"{state}, so {_meta_default(key, schema, sources)}"))
+        found.append(
+            Problem(
+                DESCRIPTOR_NAME, 0, f"taxfirewall.{key}", f"{state}, so {_meta_default(key, schema, sources)}"
+            )
+        )
     return found
 
 
@@ -576,9 +858,17 @@ def _meta_default(key: str, schema: PackageSchema, sources) -> str:
         if sources is None:
             return f"{rule} is used"  # sources.csv is unreadable: a problem already
         found = asof.from_tables({}, sources)
-        return f"{rule} ({found.iso}) is used" if found else f"{rule} is used (no source is dated, so the as-of date is unknown)"
+        return (
+            f"{rule} ({found.iso}) is used"
+            if found
+            else f"{rule} is used (no source is dated, so the as-of date is unknown)"
+        )
     title = schema.descriptor.get("title")
-    return f"the descriptor's title '{title}' is used" if title else f"the folder name '{schema.folder.resolve().name}' is used"
+    return (
+        f"the descriptor's title '{title}' is used"
+        if title
+        else f"the folder name '{schema.folder.resolve().name}' is used"
+    )
 
 
 def _not_found_highlights(file: str, events: pd.DataFrame) -> list[Problem]:
@@ -586,7 +876,14 @@ def _not_found_highlights(file: str, events: pd.DataFrame) -> list[Problem]:
     for row, r in events.iterrows():
         highlight = r.get("highlight")
         if r.get("verification") == verification.NOT_FOUND and _present(highlight) and bool(highlight):
-            found.append(Problem(file, row, "highlight", "is true but verification is not_found: an unconfirmed event is never shown as a key moment; set highlight to false or find a source"))
+            found.append(
+                Problem(
+                    file,
+                    row,
+                    "highlight",
+                    "is true but verification is not_found: an unconfirmed event is never shown as a key moment; set highlight to false or find a source",
+                )
+            )
     return found
 
 
@@ -596,7 +893,14 @@ def _not_found_stages(file: str, defs: pd.DataFrame, figures: pd.DataFrame) -> l
     for row, r in defs.iterrows():
         pref = r.get("preferred_value_id")
         if r.get("role") == "funnel" and _present(pref) and status.get(pref) == verification.NOT_FOUND:
-            found.append(Problem(file, row, "preferred_value_id", f"'{pref}' has verification not_found: the stage is shown as unconfirmed (no public source corroborates it); prefer a sourced value or find a source"))
+            found.append(
+                Problem(
+                    file,
+                    row,
+                    "preferred_value_id",
+                    f"'{pref}' has verification not_found: the stage is shown as unconfirmed (no public source corroborates it); prefer a sourced value or find a source",
+                )
+            )
     return found
 
 
@@ -611,7 +915,11 @@ def _upcoming_events(file: str, events: pd.DataFrame, meta: dict, sources) -> li
     for row, r in events.iterrows():
         column, start = _event_start(r)
         if start is not None and as_of.is_after(start):
-            found.append(Problem(file, row, column, f"upcoming: dated after the as-of date {as_of.iso}; drawn as scheduled"))
+            found.append(
+                Problem(
+                    file, row, column, f"upcoming: dated after the as-of date {as_of.iso}; drawn as scheduled"
+                )
+            )
     return found
 
 
@@ -631,6 +939,7 @@ def _event_start(r) -> tuple[str, date | None]:
 
 
 # --------------------------------------------------------------------------- entry point
+
 
 def check_incident(folder: str | Path) -> CheckResult:
     """Run every check; never raises for bad data (problems are returned)."""
@@ -656,6 +965,8 @@ def check_incident(folder: str | Path) -> CheckResult:
     if len(raw) == len(schema.tables):
         # a cell the schema rejected is reported once: the domain rule would only restate it
         reported = {(p.file, p.row, p.column) for p in result.problems}
-        result.problems += [p for p in _domain_problems(schema, result.frames) if (p.file, p.row, p.column) not in reported]
+        result.problems += [
+            p for p in _domain_problems(schema, result.frames) if (p.file, p.row, p.column) not in reported
+        ]
     result.warnings = sorted(set(_warnings(schema, result.frames)))
     return result

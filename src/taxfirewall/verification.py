@@ -26,9 +26,16 @@ NOT_FOUND = "not_found"
 TIERS = (
     ("confirmed", "Confirmed in court records", ("court_record",)),
     ("on-record", "From official reports or named sources", ("official_report", "named_source")),
-    ("estimated", "Estimates (an outlet's or a model's arithmetic)", ("outlet_calculation", "model_estimate")),
-    ("unverified", "Not verified (anonymous sources, not independently verified, or unconfirmed)",
-     ("anonymous_sources", "not_independently_verified", "not_found")),
+    (
+        "estimated",
+        "Estimates (an outlet's or a model's arithmetic)",
+        ("outlet_calculation", "model_estimate"),
+    ),
+    (
+        "unverified",
+        "Not verified (anonymous sources, not independently verified, or unconfirmed)",
+        ("anonymous_sources", "not_independently_verified", "not_found"),
+    ),
 )
 
 

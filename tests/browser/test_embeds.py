@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import IRS, ROOT
 from taxfirewall.charts import CHARTS
 from taxfirewall.export import export_all
 from taxfirewall.theme import DARK, LIGHT
-
-from conftest import IRS, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SCREENS = ROOT / "reports" / "_screens"
@@ -50,7 +49,7 @@ def _rendered(frame) -> dict:
 
 def _rgb(hex_colour: str) -> str:
     h = hex_colour.lstrip("#")
-    return "rgb({}, {}, {})".format(*(int(h[i:i + 2], 16) for i in (0, 2, 4)))
+    return "rgb({}, {}, {})".format(*(int(h[i : i + 2], 16) for i in (0, 2, 4)))
 
 
 @pytest.mark.parametrize("slug", list(CHARTS))
@@ -71,7 +70,8 @@ def test_embed_fills_width_and_resizes_to_the_chart(charts_dir, open_page, slug,
     # the host's resize script sets the iframe to the chart page's height
     page.wait_for_function(
         "h => Math.abs(document.querySelector('iframe[data-taxfirewall]').getBoundingClientRect().height - h) <= 2",
-        arg=info["scrollH"], timeout=10000,
+        arg=info["scrollH"],
+        timeout=10000,
     )
     box = page.locator("iframe[data-taxfirewall]").bounding_box()
     container = page.locator("article").bounding_box()
@@ -92,7 +92,9 @@ def test_dark_mode_flag_switches_the_theme(charts_dir, open_page, slug):
     page.evaluate("window.postMessage({type: 'taxfirewall:theme', theme: 'light'}, '*')")
     page.wait_for_function("document.body.className === 'light'")
     assert _rendered(page.main_frame)["bg"] == _rgb(LIGHT.background)
-    page, _ = open_page((charts_dir / slug / "index.html").as_uri() + "?theme=auto", width=600, color_scheme="dark")
+    page, _ = open_page(
+        (charts_dir / slug / "index.html").as_uri() + "?theme=auto", width=600, color_scheme="dark"
+    )
     assert _rendered(page.main_frame)["cls"] == "dark"
     assert log.errors == []
     # an unknown or hostile theme name falls back to the default theme
@@ -106,6 +108,8 @@ def test_static_fallback_shows_without_scripts(charts_dir, open_page, slug):
     page, log = open_page(_host_page(charts_dir, slug), width=600, scripts=False)
     inner = page.frames[1]
     inner.wait_for_load_state("load")
-    ok = inner.evaluate("() => { const i = document.querySelector('img.fallback'); return !!i && i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 0 && i.alt.length > 50; }")
+    ok = inner.evaluate(
+        "() => { const i = document.querySelector('img.fallback'); return !!i && i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().height > 0 && i.alt.length > 50; }"
+    )
     assert ok
     assert log.blocked == []

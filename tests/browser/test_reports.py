@@ -31,7 +31,9 @@ def test_every_page_renders_its_charts_with_the_network_off(site, open_page, wid
     SCREENS.mkdir(parents=True, exist_ok=True)
     for path in site_pages(site):
         page, log = open_page(path.as_uri(), width=width)
-        expected = page.evaluate("() => document.querySelectorAll('script[type=\"application/json\"]').length")
+        expected = page.evaluate(
+            "() => document.querySelectorAll('script[type=\"application/json\"]').length"
+        )
         if expected:
             page.wait_for_function(
                 "n => document.querySelectorAll('svg.marks').length >= n", arg=min(expected, 1), timeout=15000
@@ -50,9 +52,13 @@ def test_every_report_chart_renders(site, open_page):
         if path.name == "index.html":
             continue
         page, log = open_page(path.as_uri(), width=1000)
-        specs = page.evaluate("() => document.querySelectorAll('figure script[type=\"application/json\"]').length")
+        specs = page.evaluate(
+            "() => document.querySelectorAll('figure script[type=\"application/json\"]').length"
+        )
         if specs:
-            page.wait_for_function("n => document.querySelectorAll('svg.marks').length >= n", arg=specs, timeout=20000)
+            page.wait_for_function(
+                "n => document.querySelectorAll('svg.marks').length >= n", arg=specs, timeout=20000
+            )
         assert log.errors == [] and log.blocked == []
 
 
@@ -67,7 +73,9 @@ def test_no_serious_accessibility_violations(site, open_page):
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         if bad:
-            found[str(path.relative_to(site))] = [(v["id"], v["impact"], [n["html"][:120] for n in v["nodes"][:3]]) for v in bad]
+            found[str(path.relative_to(site))] = [
+                (v["id"], v["impact"], [n["html"][:120] for n in v["nodes"][:3]]) for v in bad
+            ]
     assert found == {}
 
 
@@ -78,5 +86,9 @@ def test_dark_chart_pages_pass_accessibility_checks(site, open_page):
     for path in sorted(site.glob("charts/*/index.html")):
         page, _ = open_page(path.as_uri() + "?theme=dark", width=600)
         page.wait_for_selector("#chart svg")
-        bad = [v["id"] for v in axe.run(page).response["violations"] if v.get("impact") in ("serious", "critical")]
+        bad = [
+            v["id"]
+            for v in axe.run(page).response["violations"]
+            if v.get("impact") in ("serious", "critical")
+        ]
         assert bad == [], (path.parent.name, bad)

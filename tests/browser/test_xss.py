@@ -51,27 +51,43 @@ def hostile_copy(dest: Path) -> Path:
     """The IRS–DHS dataset with payloads in every rendered text field (within field limits:
     event titles <= 40 characters, figure labels <= 60)."""
     shutil.copytree(IRS, dest)
-    _edit(dest, "events.csv", {
-        "E3": {"title": SCRIPT, "description": "The agreement was signed. " + ALL},  # highlighted
-        "E6": {"title": SVG},                                                       # highlighted
-        "E13": {"title": IMG, "description": ALL},                                  # highlighted
-        "S1": {"title": JS},                                                        # not found: named in the story
-    })
-    _edit(dest, "figure_definitions.csv", {
-        "F1": {"label": IMG, "preferred_reason": "The court's figure. " + ALL},
-        "F2": {"label": SVG},
-        "F3": {"label": SCRIPT, "preferred_reason": ALL},
-        "F4": {"label": JS},
-    })
-    _edit(dest, "figures.csv", {
-        "F1-seed-000": {"as_reported": f"{SCRIPT} {IMG}"},
-        "F2-seed-000": {"as_reported": f"{SVG} {JS}"},
-    })
-    _edit(dest, "sources.csv", {
-        "ap-2025-04-08": {"url": JS, "outlet": IMG, "title": SCRIPT},
-        "fedscoop-2025-10": {"url": BREAKOUT_URL, "outlet": SVG, "title": JS},
-        "deseret-2025-04-09": {"url": " JaVaScRiPt:alert(3)", "outlet": SCRIPT},
-    })
+    _edit(
+        dest,
+        "events.csv",
+        {
+            "E3": {"title": SCRIPT, "description": "The agreement was signed. " + ALL},  # highlighted
+            "E6": {"title": SVG},  # highlighted
+            "E13": {"title": IMG, "description": ALL},  # highlighted
+            "S1": {"title": JS},  # not found: named in the story
+        },
+    )
+    _edit(
+        dest,
+        "figure_definitions.csv",
+        {
+            "F1": {"label": IMG, "preferred_reason": "The court's figure. " + ALL},
+            "F2": {"label": SVG},
+            "F3": {"label": SCRIPT, "preferred_reason": ALL},
+            "F4": {"label": JS},
+        },
+    )
+    _edit(
+        dest,
+        "figures.csv",
+        {
+            "F1-seed-000": {"as_reported": f"{SCRIPT} {IMG}"},
+            "F2-seed-000": {"as_reported": f"{SVG} {JS}"},
+        },
+    )
+    _edit(
+        dest,
+        "sources.csv",
+        {
+            "ap-2025-04-08": {"url": JS, "outlet": IMG, "title": SCRIPT},
+            "fedscoop-2025-10": {"url": BREAKOUT_URL, "outlet": SVG, "title": JS},
+            "deseret-2025-04-09": {"url": " JaVaScRiPt:alert(3)", "outlet": SCRIPT},
+        },
+    )
     return dest
 
 
@@ -86,16 +102,21 @@ def hostile_site(tmp_path_factory):
     folder = hostile_copy(tmp / "hostile")
     incident = load_incident(folder)  # still a valid dataset
     assert SCRIPT in set(incident.events["title"])
-    manifest = write_manifest(tmp / "reports.toml", [
-        report("story", "04_story", incident=str(folder)),
-        report("explore", "01_explore", incident=str(folder)),
-    ])
+    manifest = write_manifest(
+        tmp / "reports.toml",
+        [
+            report("story", "04_story", incident=str(folder)),
+            report("explore", "01_explore", incident=str(folder)),
+        ],
+    )
     out = tmp / "site"
     log = io.StringIO()
     assert build(manifest, out, force=True, stdout=log, stderr=log) == 0, log.getvalue()
     export_all(incident, out / "charts")
     for embed in sorted(out.glob("charts/*/embed.html")):  # the snippet as an article carries it
-        (embed.parent / "host.html").write_text(HOST.format(snippet=embed.read_text(encoding="utf-8")), encoding="utf-8")
+        (embed.parent / "host.html").write_text(
+            HOST.format(snippet=embed.read_text(encoding="utf-8")), encoding="utf-8"
+        )
     return out
 
 
@@ -111,7 +132,9 @@ class _Markup(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append((tag, name, value))
-            if name in ("href", "src", "xlink:href", "action", "formaction") and re.match(r"\s*javascript:", value or "", re.I):
+            if name in ("href", "src", "xlink:href", "action", "formaction") and re.match(
+                r"\s*javascript:", value or "", re.I
+            ):
                 self.found.append((tag, name, value))
         if tag == "img" and dict(attrs).get("src") == "x":
             self.found.append((tag, attrs))
@@ -126,7 +149,11 @@ class _Markup(HTMLParser):
 
 
 def pages(site: Path) -> list[Path]:
-    return sorted(site.glob("*.html")) + sorted(site.glob("charts/*/index.html")) + sorted(site.glob("charts/*/host.html"))
+    return (
+        sorted(site.glob("*.html"))
+        + sorted(site.glob("charts/*/index.html"))
+        + sorted(site.glob("charts/*/host.html"))
+    )
 
 
 def test_the_payloads_are_escaped_in_every_page_source(hostile_site):
@@ -138,7 +165,11 @@ def test_the_payloads_are_escaped_in_every_page_source(hostile_site):
         assert not re.search(r"<a\b[^>]*href\s*=\s*[\"']?\s*javascript:", html, re.I), path.name
     for name in ("story.html", "explore.html"):
         html = (hostile_site / name).read_text(encoding="utf-8")
-        for escaped in ("&lt;script&gt;alert(", "&lt;img src=x onerror=alert(1)&gt;", "&lt;svg onload=alert(1)&gt;"):
+        for escaped in (
+            "&lt;script&gt;alert(",
+            "&lt;img src=x onerror=alert(1)&gt;",
+            "&lt;svg onload=alert(1)&gt;",
+        ):
             assert escaped in html, (name, escaped)
 
 
@@ -175,7 +206,10 @@ def _check(path: Path, page, log, requests, console) -> None:
     assert log.blocked == [], (path.name, log.blocked)
     assert log.errors == [], (path.name, log.errors)
     assert [m for m in console if any(k in m for k in MARKERS)] == [], (path.name, console)
-    assert [u for u in requests if re.search(r"/x$", u) or u.lower().startswith("javascript:")] == [], (path.name, requests)
+    assert [u for u in requests if re.search(r"/x$", u) or u.lower().startswith("javascript:")] == [], (
+        path.name,
+        requests,
+    )
     assert page.evaluate(DOM_PROBLEMS) == [], path.name
 
 
@@ -186,7 +220,9 @@ def test_every_page_loads_without_running_a_payload(hostile_site, open_page):
         if path.name == "host.html":
             page.frames[1].wait_for_selector("svg.marks", timeout=15000)
         elif charts:
-            page.wait_for_function("n => document.querySelectorAll('svg.marks').length >= n", arg=charts, timeout=20000)
+            page.wait_for_function(
+                "n => document.querySelectorAll('svg.marks').length >= n", arg=charts, timeout=20000
+            )
         page.wait_for_timeout(200)  # let any late handler (onerror, onload) fire
         _check(path, page, log, requests, console)
         if path.name in ("story.html", "explore.html"):
@@ -194,7 +230,12 @@ def test_every_page_loads_without_running_a_payload(hostile_site, open_page):
             for payload in PAYLOADS:
                 assert payload in text, (path.name, payload)  # shown to the reader as text
             # a source with a javascript: or broken-out address is listed, not linked
-            assert page.evaluate("() => [...document.querySelectorAll('a')].filter(a => a.textContent.includes('alert')).length") == 0
+            assert (
+                page.evaluate(
+                    "() => [...document.querySelectorAll('a')].filter(a => a.textContent.includes('alert')).length"
+                )
+                == 0
+            )
 
 
 def test_chart_tooltips_show_the_payloads_as_text(hostile_site, open_page):

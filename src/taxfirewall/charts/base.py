@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pandas as pd
 
@@ -43,9 +43,9 @@ class Chart:
     theme: Theme
     width: int
     options: dict = field(default_factory=dict)
-    build_altair: Callable[["Chart"], object] | None = None
-    build_matplotlib: Callable[["Chart"], object] | None = None
-    relayout: Callable[[int], "Chart"] | None = None  # the same chart laid out at another width
+    build_altair: Callable[[Chart], object] | None = None
+    build_matplotlib: Callable[[Chart], object] | None = None
+    relayout: Callable[[int], Chart] | None = None  # the same chart laid out at another width
 
     @property
     def footer_lines(self) -> list[str]:
@@ -68,9 +68,16 @@ class Chart:
         bundle = self.altair()._repr_mimebundle_(include=include, exclude=exclude)
         data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
         widths = display_widths(self.width)
-        if self.relayout is not None and widths and any(k.startswith("application/vnd.vegalite") for k in data):
-            data = {**data, LAYOUTS_MIME: {
-                "width": self.width,
-                "layouts": {str(w): self.relayout(w).altair().to_dict() for w in widths},
-            }}
+        if (
+            self.relayout is not None
+            and widths
+            and any(k.startswith("application/vnd.vegalite") for k in data)
+        ):
+            data = {
+                **data,
+                LAYOUTS_MIME: {
+                    "width": self.width,
+                    "layouts": {str(w): self.relayout(w).altair().to_dict() for w in widths},
+                },
+            }
         return data, meta

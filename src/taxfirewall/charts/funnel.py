@@ -35,11 +35,11 @@ from matplotlib.patches import Polygon, Rectangle
 from .. import asof, verification
 from ..data import Incident, load_incident
 from ..formatting import EN_DASH, MONEY_UNITS, format_number
+from ..missing import present as _present
 from ..quantity import Quantity
-from .text import text_width, wrap
 from ..theme import PT, SIZES, Theme, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
-from ..missing import present as _present
+from .text import text_width, wrap
 
 __all__ = ["SCALES", "build_altair", "build_matplotlib", "funnel_chart"]
 
@@ -47,7 +47,6 @@ SCALES = ("zoom", "linear", "log")
 MIN_ZOOM = 2  # below this the second stage is already half the width: no magnified panel
 
 # ----------------------------------------------------------------------------- content
-
 
 
 def _stage_numbers(stages) -> str:
@@ -146,9 +145,13 @@ def _subtitle(stages: pd.DataFrame, scale: str) -> str:
         notes = "; ".join(x for x in (r["share_text"], r["caveat"]) if x)
         parts.append(f"{text} ({notes})" if notes else text)
     text = ", then ".join(parts) + "."
-    text = text[:1].upper() + text[1:]  # a sentence opens capitalised ("More than 12 million ..."); labels are untouched
+    text = (
+        text[:1].upper() + text[1:]
+    )  # a sentence opens capitalised ("More than 12 million ..."); labels are untouched
     if scale == "log":
-        text += " Logarithmic scale: each gridline is 10 times the last."  # says how to read it before reading
+        text += (
+            " Logarithmic scale: each gridline is 10 times the last."  # says how to read it before reading
+        )
     return text
 
 
@@ -171,7 +174,9 @@ def _notes(stages: pd.DataFrame, context: pd.DataFrame, scale: str, asof_text: s
     return " ".join(notes)
 
 
-def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: float | None, asof_text: str) -> str:
+def _alt_text(
+    stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: float | None, asof_text: str
+) -> str:
     n = len(stages)
     how = {
         "zoom": "drawn as horizontal bars on one linear scale",
@@ -180,8 +185,10 @@ def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: flo
     }[scale]
     if zoom:
         later = [int(s) for s in stages["stage"].iloc[1:]]
-        how += (f", with a lower panel that redraws {_stage_numbers(later)} enlarged {format_number(round(zoom))} times "
-                "so the small stages can be seen")
+        how += (
+            f", with a lower panel that redraws {_stage_numbers(later)} enlarged {format_number(round(zoom))} times "
+            "so the small stages can be seen"
+        )
     text = [f"A funnel chart in {format_number(n)} stage{'s' if n != 1 else ''}, {how}."]
     for _, r in stages.iterrows():
         bits = [r["value_text"]]
@@ -196,8 +203,10 @@ def _alt_text(stages: pd.DataFrame, context: pd.DataFrame, scale: str, zoom: flo
             sentence += "; drawn as a shaded span, not a solid bar"
         text.append(sentence + ".")
     if len(context):
-        items = "; ".join(verification.bracketed(f"{r['sentence_label']}, {r['value_text']}", r["caveat"])
-                          for _, r in context.iterrows())
+        items = "; ".join(
+            verification.bracketed(f"{r['sentence_label']}, {r['value_text']}", r["caveat"])
+            for _, r in context.iterrows()
+        )
         text.append(f"Also shown, not part of the funnel: {items}.")
     text.append(f"Data as of {asof_text}.")
     return " ".join(text)
@@ -252,10 +261,10 @@ def funnel_chart(
 # renderers. Marks on a panel's value axis carry "v"/"v2"; text and rules carry pixel "x".
 
 PAD = vega_config()["padding"]["left"]  # outer padding: matplotlib leaves the same margin
-GAP = 16            # between panels (Vega-Lite concat spacing)
+GAP = 16  # between panels (Vega-Lite concat spacing)
 BAR, ZBAR = 20, 14  # bar thickness in the main and magnified panels
-SERIF = 5           # length of a range bracket's ends
-LINE = 1.3          # line height, in font sizes
+SERIF = 5  # length of a range bracket's ends
+LINE = 1.3  # line height, in font sizes
 
 # text style -> (SIZES key, bold, colour role)
 STYLES = {
@@ -292,7 +301,7 @@ class _Panel:
 
 @dataclass
 class _Layout:
-    width: float   # content width in pixels
+    width: float  # content width in pixels
     title: list[str] = field(default_factory=list)
     subtitle: list[str] = field(default_factory=list)
     panels: list[_Panel] = field(default_factory=list)
@@ -316,7 +325,9 @@ class _Layout:
             for it in p.items:
                 if it["mark"] in ("bracket", "vrule"):  # Vega's bounds add half the stroke and half a pixel
                     stroke = 2 if it["mark"] == "bracket" else 1
-                    out = max(out, stroke - _to_px(p.scale, it["v"], self.width) + max(-it.get("serif", 0), 0))
+                    out = max(
+                        out, stroke - _to_px(p.scale, it["v"], self.width) + max(-it.get("serif", 0), 0)
+                    )
         return math.ceil(out)
 
 
@@ -344,7 +355,9 @@ def _layout(chart: Chart) -> _Layout:
             if log:
                 panel.items.append({"mark": "dot", "v": float(r["value"]), "y": y + h / 2, "row": row})
             else:
-                panel.items.append({"mark": "bar", "v": 0.0, "v2": float(r["value"]), "y": y, "y2": y + h, "row": row})
+                panel.items.append(
+                    {"mark": "bar", "v": 0.0, "v2": float(r["value"]), "y": y, "y2": y + h, "row": row}
+                )
             return
         lo, hi = float(r["low"]), float(r["high"])
         panel.items.append({"mark": "span", "v": lo, "v2": hi, "y": y, "y2": y + h, "row": row})
@@ -354,8 +367,16 @@ def _layout(chart: Chart) -> _Layout:
         for side, v, is_open in ((1, lo, r["open_low"]), (-1, hi, r["open_high"])):
             if is_open:
                 continue
-            panel.items.append({"mark": "bracket", "v": v, "serif": (side if inward else -side) * SERIF,
-                                "y": y, "y2": y + h, "row": row})
+            panel.items.append(
+                {
+                    "mark": "bracket",
+                    "v": v,
+                    "serif": (side if inward else -side) * SERIF,
+                    "y": y,
+                    "y2": y + h,
+                    "row": row,
+                }
+            )
         if not log:  # a zero tick: the span floats off the same baseline the bars start from
             panel.items.append({"mark": "vrule", "v": 0.0, "y": y, "y2": y + h, "color": "muted"})
 
@@ -369,7 +390,7 @@ def _layout(chart: Chart) -> _Layout:
         positive = [float(x) for x in pd.concat([stages["value"], stages["low"]]).dropna() if x > 0] or [1.0]
         lo = 10.0 ** math.floor(math.log10(min(positive)))
         main.scale = ("log", lo, max(top * 1.6, lo * 10))
-        decades = [10.0 ** e for e in range(round(math.log10(lo)), math.floor(math.log10(main.scale[2])) + 1)]
+        decades = [10.0**e for e in range(round(math.log10(lo)), math.floor(math.log10(main.scale[2])) + 1)]
     y = 0.0
     for i, r in stages.iterrows():
         y = text(main, "label", y, r["label"], row=i)
@@ -393,7 +414,9 @@ def _layout(chart: Chart) -> _Layout:
             w = text_width(label, lay.size("axis"), False)
             x = min(max(_to_px(main.scale, v, W) - w / 2, 0.0), W - w)
             if x >= right + 8:
-                main.items.append({"mark": "text", "style": "axis", "x": x, "y": y, "text": label, "row": None})
+                main.items.append(
+                    {"mark": "text", "style": "axis", "x": x, "y": y, "text": label, "row": None}
+                )
                 right = x + w
         y = text(main, "axis", y + lay.line("axis"), "Logarithmic scale") + 8
     main.height = y - 8
@@ -412,7 +435,16 @@ def _layout(chart: Chart) -> _Layout:
         head = f"{_stage_numbers(later).capitalize()}, enlarged ×{format_number(round(zoom))}"
         y = text(panel, "zoom_head", wedge + 4, head) + 4
         for i, r in stages.iloc[1:].iterrows():
-            y = text(panel, "zoom_label", y, verification.bracketed(f"{r['label']}: {r['value_text']}", r["caveat"]), row=i) + 2
+            y = (
+                text(
+                    panel,
+                    "zoom_label",
+                    y,
+                    verification.bracketed(f"{r['label']}: {r['value_text']}", r["caveat"]),
+                    row=i,
+                )
+                + 2
+            )
             stage_mark(panel, r, i, y, ZBAR, False)
             y += ZBAR + 10
         panel.height = y - 10
@@ -425,8 +457,17 @@ def _layout(chart: Chart) -> _Layout:
         y = text(panel, "context_head", 8, "Not part of the funnel")
         indent = text_width("• ", lay.size("context"), False) + 2
         for i, r in context.iterrows():
-            panel.items.append({"mark": "text", "style": "context", "x": 0.0, "y": y + 2, "text": "•", "row": i})
-            y = text(panel, "context", y + 2, verification.bracketed(f"{r['label']}: {r['value_text']}", r["caveat"]), x=indent, row=i)
+            panel.items.append(
+                {"mark": "text", "style": "context", "x": 0.0, "y": y + 2, "text": "•", "row": i}
+            )
+            y = text(
+                panel,
+                "context",
+                y + 2,
+                verification.bracketed(f"{r['label']}: {r['value_text']}", r["caveat"]),
+                x=indent,
+                row=i,
+            )
         panel.height = y
         lay.panels.append(panel)
 
@@ -453,7 +494,8 @@ def _tooltip(row: pd.Series) -> dict:
             "Verification": row["verification"],
             "Sources": row["outlets"],
         },
-        "tt_description": f"{row['label']}: {row['value_text']}" + (f", {row['share_text']}" if row["share_text"] else ""),
+        "tt_description": f"{row['label']}: {row['value_text']}"
+        + (f", {row['share_text']}" if row["share_text"] else ""),
     }
 
 
@@ -473,7 +515,9 @@ def build_altair(chart: Chart):
     # The tooltip text lives once, in one table keyed by figure row; every mark that stands
     # for a figure looks it up (copying it into each layer's rows tripled the spec's size).
     tip_rows = [{"fig": int(i), **_tooltip(d.loc[i])} for i in d.index]
-    tip_data = alt.LookupData(data=alt.InlineData(values=tip_rows), key="fig", fields=["tt", "tt_description"])
+    tip_data = alt.LookupData(
+        data=alt.InlineData(values=tip_rows), key="fig", fields=["tt", "tt_description"]
+    )
 
     def frame(items):
         rows = []
@@ -490,7 +534,7 @@ def build_altair(chart: Chart):
         kind, lo, hi = p.scale
         vscale = alt.Scale(type=kind, domain=[lo, hi], nice=False, zero=kind == "linear", clamp=True)
         X = alt.X("v:Q", scale=vscale, axis=None)
-        XP = alt.X("x:Q", scale=None, axis=None)   # scale=None: the field is already pixels
+        XP = alt.X("x:Q", scale=None, axis=None)  # scale=None: the field is already pixels
         Y = alt.Y("y:Q", scale=None, axis=None)
         by = lambda m: [it for it in p.items if it["mark"] == m]  # noqa: E731
         layers = []
@@ -505,38 +549,92 @@ def build_altair(chart: Chart):
                 layers.append(getattr(base, mark)(**props).encode(**enc, **tip))
 
         for it in by("wedge"):  # first, so everything draws over it
-            add([{"y": it["y"], "v": 0.0, "v2": it["v"]}, {"y": it["y2"], "v": 0.0, "v2": it["v2"]}], "mark_area",
-                {"orient": "horizontal", "color": t.grid, "opacity": 0.35, "aria": False}, {"y": Y, "x": X, "x2": "v2:Q"})
-            add([{k: it[k] for k in ("v", "v2", "y", "y2")}], "mark_rule",
-                {"color": t.muted, "strokeWidth": 1, "x2Offset": -1, "aria": False}, {"x": X, "x2": "v2:Q", "y": Y, "y2": "y2:Q"})
-        add(by("rule"), "mark_rule", {"strokeWidth": 1, "aria": False},
-            {"x": XP, "x2": "x2:Q", "y": Y, "y2": "y2:Q", "color": alt.Color("color:N", scale=None)})
-        add(by("vrule"), "mark_rule", {"strokeWidth": 1, "aria": False},
-            {"x": X, "y": Y, "y2": "y2:Q", "color": alt.Color("color:N", scale=None)})
-        add(by("bar"), "mark_rect", {"color": t.ink}, {"x": X, "x2": "v2:Q", "y": Y, "y2": "y2:Q", **describe})
-        add(by("span"), "mark_rect", {"color": t.range_fill, "opacity": 0.5},
-            {"x": X, "x2": "v2:Q", "y": Y, "y2": "y2:Q", **describe})
-        add(by("bracket"), "mark_rule", {"color": t.ink, "strokeWidth": 2, "aria": False}, {"x": X, "y": Y, "y2": "y2:Q"})
-        for serif in sorted({it["serif"] for it in by("bracket")}):  # x2Offset is per mark: a layer per direction
-            ends = [{**it, "y": yy} for it in by("bracket") if it["serif"] == serif for yy in (it["y"], it["y2"])]
-            add(ends, "mark_rule", {"color": t.ink, "strokeWidth": 2, "x2Offset": serif, "aria": False},
-                {"x": X, "x2": "v:Q", "y": Y})
-        add(by("dot"), "mark_point", {"filled": True, "shape": "circle", "size": 110, "color": t.ink, "opacity": 1},
-            {"x": X, "y": Y, **describe})
+            add(
+                [{"y": it["y"], "v": 0.0, "v2": it["v"]}, {"y": it["y2"], "v": 0.0, "v2": it["v2"]}],
+                "mark_area",
+                {"orient": "horizontal", "color": t.grid, "opacity": 0.35, "aria": False},
+                {"y": Y, "x": X, "x2": "v2:Q"},
+            )
+            add(
+                [{k: it[k] for k in ("v", "v2", "y", "y2")}],
+                "mark_rule",
+                {"color": t.muted, "strokeWidth": 1, "x2Offset": -1, "aria": False},
+                {"x": X, "x2": "v2:Q", "y": Y, "y2": "y2:Q"},
+            )
+        add(
+            by("rule"),
+            "mark_rule",
+            {"strokeWidth": 1, "aria": False},
+            {"x": XP, "x2": "x2:Q", "y": Y, "y2": "y2:Q", "color": alt.Color("color:N", scale=None)},
+        )
+        add(
+            by("vrule"),
+            "mark_rule",
+            {"strokeWidth": 1, "aria": False},
+            {"x": X, "y": Y, "y2": "y2:Q", "color": alt.Color("color:N", scale=None)},
+        )
+        add(
+            by("bar"), "mark_rect", {"color": t.ink}, {"x": X, "x2": "v2:Q", "y": Y, "y2": "y2:Q", **describe}
+        )
+        add(
+            by("span"),
+            "mark_rect",
+            {"color": t.range_fill, "opacity": 0.5},
+            {"x": X, "x2": "v2:Q", "y": Y, "y2": "y2:Q", **describe},
+        )
+        add(
+            by("bracket"),
+            "mark_rule",
+            {"color": t.ink, "strokeWidth": 2, "aria": False},
+            {"x": X, "y": Y, "y2": "y2:Q"},
+        )
+        for serif in sorted(
+            {it["serif"] for it in by("bracket")}
+        ):  # x2Offset is per mark: a layer per direction
+            ends = [
+                {**it, "y": yy} for it in by("bracket") if it["serif"] == serif for yy in (it["y"], it["y2"])
+            ]
+            add(
+                ends,
+                "mark_rule",
+                {"color": t.ink, "strokeWidth": 2, "x2Offset": serif, "aria": False},
+                {"x": X, "x2": "v:Q", "y": Y},
+            )
+        add(
+            by("dot"),
+            "mark_point",
+            {"filled": True, "shape": "circle", "size": 110, "color": t.ink, "opacity": 1},
+            {"x": X, "y": Y, **describe},
+        )
         # text: one layer per style (font size and weight are mark properties, not channels)
         texts = by("text")
         for key in dict.fromkeys((it["style"], it["row"] is not None) for it in texts):
             size_key, bold, role = STYLES[key[0]]
-            add([it for it in texts if (it["style"], it["row"] is not None) == key], "mark_text",
-                {"align": "left", "baseline": "top", "fontSize": SIZES[size_key], "fontWeight": "bold" if bold else "normal",
-                 "color": colour[role], "aria": False},
-                {"x": XP, "y": Y, "text": "text:N"})
+            add(
+                [it for it in texts if (it["style"], it["row"] is not None) == key],
+                "mark_text",
+                {
+                    "align": "left",
+                    "baseline": "top",
+                    "fontSize": SIZES[size_key],
+                    "fontWeight": "bold" if bold else "normal",
+                    "color": colour[role],
+                    "aria": False,
+                },
+                {"x": XP, "y": Y, "text": "text:N"},
+            )
         return alt.layer(*layers).resolve_scale(x="independent").properties(width=lay.width, height=p.height)
 
     config = vega_config(t)
     config["padding"] = {**config["padding"], "left": max(config["padding"]["left"] - lay.overhang, 0)}
-    title = alt.TitleParams(text=lay.title, subtitle=lay.subtitle, anchor="start", frame="group",
-                            lineHeight=lay.line("title"), subtitleLineHeight=lay.line("subtitle"))
+    title = alt.TitleParams(
+        text=lay.title,
+        subtitle=lay.subtitle,
+        anchor="start",
+        frame="group",
+        lineHeight=lay.line("title"),
+        subtitleLineHeight=lay.line("subtitle"),
+    )
     return (
         alt.vconcat(*[panel_chart(p) for p in lay.panels], spacing=GAP)
         .properties(title=title, description=chart.alt_text)
@@ -564,8 +662,14 @@ def build_matplotlib(chart: Chart) -> Figure:
     t, lay = chart.theme, _layout(chart)
     colour = {"text": t.text, "muted": t.muted, "grid": t.grid, "ink": t.ink}
     gaps = vega_config(t)["title"]  # the same spacing under title and subtitle as Vega's
-    head = len(lay.title) * lay.line("title") + gaps["subtitlePadding"] + len(lay.subtitle) * lay.line("subtitle")
-    height = PAD + head + gaps["offset"] + sum(p.height for p in lay.panels) + GAP * (len(lay.panels) - 1) + PAD
+    head = (
+        len(lay.title) * lay.line("title")
+        + gaps["subtitlePadding"]
+        + len(lay.subtitle) * lay.line("subtitle")
+    )
+    height = (
+        PAD + head + gaps["offset"] + sum(p.height for p in lay.panels) + GAP * (len(lay.panels) - 1) + PAD
+    )
     d = chart.data.reset_index(drop=True)
 
     with mpl_style(t):
@@ -578,8 +682,17 @@ def build_matplotlib(chart: Chart) -> Figure:
 
         def put_text(x, y, s, style):
             size_key, bold, role = STYLES[style]
-            ax.text(x, y, s, fontsize=SIZES[size_key] * PT, fontweight="bold" if bold else "normal", color=colour[role],
-                    ha="left", va="top", parse_math=False)  # parse_math off: a "$" is a dollar, not TeX
+            ax.text(
+                x,
+                y,
+                s,
+                fontsize=SIZES[size_key] * PT,
+                fontweight="bold" if bold else "normal",
+                color=colour[role],
+                ha="left",
+                va="top",
+                parse_math=False,
+            )  # parse_math off: a "$" is a dollar, not TeX
 
         y = PAD
         for s in lay.title:
@@ -605,15 +718,41 @@ def build_matplotlib(chart: Chart) -> Figure:
                 elif m == "vrule":
                     ax.plot([X(it["v"])] * 2, [top, bottom], color=colour[it["color"]], lw=0.8)
                 elif m == "bar":
-                    ax.add_patch(Rectangle((X(it["v"]), top), X(it["v2"]) - X(it["v"]), bottom - top,
-                                           facecolor=t.ink, edgecolor="none", gid=gid))
+                    ax.add_patch(
+                        Rectangle(
+                            (X(it["v"]), top),
+                            X(it["v2"]) - X(it["v"]),
+                            bottom - top,
+                            facecolor=t.ink,
+                            edgecolor="none",
+                            gid=gid,
+                        )
+                    )
                 elif m == "span":  # faded and hatched: visibly not a measured bar
-                    ax.add_patch(Rectangle((X(it["v"]), top), X(it["v2"]) - X(it["v"]), bottom - top, facecolor=t.range_fill,
-                                           alpha=0.5, hatch="////", hatchcolor=t.ink, edgecolor="none", lw=0, gid=gid))
+                    ax.add_patch(
+                        Rectangle(
+                            (X(it["v"]), top),
+                            X(it["v2"]) - X(it["v"]),
+                            bottom - top,
+                            facecolor=t.range_fill,
+                            alpha=0.5,
+                            hatch="////",
+                            hatchcolor=t.ink,
+                            edgecolor="none",
+                            lw=0,
+                            gid=gid,
+                        )
+                    )
                 elif m == "bracket":
                     x, s = X(it["v"]), it["serif"]
-                    ax.plot([x + s, x, x, x + s], [top, top, bottom, bottom], color=t.ink, lw=1.6,
-                            solid_joinstyle="miter", gid=gid)
+                    ax.plot(
+                        [x + s, x, x, x + s],
+                        [top, top, bottom, bottom],
+                        color=t.ink,
+                        lw=1.6,
+                        solid_joinstyle="miter",
+                        gid=gid,
+                    )
                 elif m == "dot":
                     ax.plot([X(it["v"])], [top], "o", color=t.ink, ms=8, gid=gid)
                 elif m == "text":

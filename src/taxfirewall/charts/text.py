@@ -33,6 +33,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 def wrap(text: str, width: float, size: float, bold: bool = False, spare: float = SPARE) -> list[str]:
     """Greedy word wrap to ``width`` px, each width taken ``spare`` times (room for hinting);
     a word longer than a line is split by characters."""
+
     def fits(s: str) -> bool:
         return text_width(s, size, bold) * spare <= width
 
@@ -47,7 +48,7 @@ def wrap(text: str, width: float, size: float, bold: bool = False, spare: float 
             lines.append(line)
         while len(word) > 1 and not fits(word):
             cut = 1
-            while cut < len(word) - 1 and fits(word[:cut + 1]):
+            while cut < len(word) - 1 and fits(word[: cut + 1]):
                 cut += 1
             lines.append(word[:cut])
             word = word[cut:]

@@ -43,22 +43,24 @@ import pandas as pd
 from .. import verification
 from ..data import Incident, as_window, load_incident, select_events
 from ..formatting import format_date
-from .text import SPARE, text_width as _raw_width, wrap
 from ..theme import PT, SIZES, Theme, contrast, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
+from .text import SPARE, wrap
+from .text import text_width as _raw_width
 
-PAD = 8              # outer padding, as in the house vega config (px)
-STRIP = 20           # top strip of the plot that holds the "As of" label
-GAP = 6              # between a mark and its label
-ROOM = 8             # minimum clear space between two items in a row
+PAD = 8  # outer padding, as in the house vega config (px)
+STRIP = 20  # top strip of the plot that holds the "As of" label
+GAP = 6  # between a mark and its label
+ROOM = 8  # minimum clear space between two items in a row
 DOT, DOT_KEY = 10, 14  # point diameters (px): ordinary, key moment
-RING = 6             # the accent ring is this much wider than its point
-BAR = 8              # thickness of a month/year bar
+RING = 6  # the accent ring is this much wider than its point
+BAR = 8  # thickness of a month/year bar
 COMPACT_SHARE = 0.6  # labels wider than this share of the plot -> numbered (phone) layout
 DAY = pd.Timedelta(days=1)
 
 
 # --------------------------------------------------------------------------- text metrics
+
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in px of ``text`` at ``size`` px, with the hinting spare."""
@@ -77,6 +79,7 @@ def _plural(n: int, word: str) -> str:
 
 # --------------------------------------------------------------------------- dates
 
+
 def _iso(ts: pd.Timestamp, precision: str = "day") -> str:
     return {"day": f"{ts:%Y-%m-%d}", "month": f"{ts:%Y-%m}", "year": f"{ts:%Y}"}[precision]
 
@@ -86,15 +89,25 @@ def _ticks(d0: pd.Timestamp, d1: pd.Timestamp, plot_w: float) -> list[tuple[floa
     size = SIZES["small"]
     px = lambda t: (t - d0) / (d1 - d0) * plot_w  # noqa: E731
     first_day = d0.ceil("D")
-    steps = [("D", n) for n in (1, 2, 7, 14)] + [("M", n) for n in (1, 2, 3, 6)] + [("Y", n) for n in (1, 2, 5, 10, 25, 50)]
+    steps = (
+        [("D", n) for n in (1, 2, 7, 14)]
+        + [("M", n) for n in (1, 2, 3, 6)]
+        + [("Y", n) for n in (1, 2, 5, 10, 25, 50)]
+    )
     best: list = []
     for unit, n in steps:
         if unit == "D":
             cands = list(pd.date_range(first_day, d1, freq=f"{n}D"))
         elif unit == "M":
-            cands = [t for t in pd.date_range(first_day.to_period("M").to_timestamp(), d1, freq="MS") if t >= d0 and (t.month - 1) % n == 0]
+            cands = [
+                t
+                for t in pd.date_range(first_day.to_period("M").to_timestamp(), d1, freq="MS")
+                if t >= d0 and (t.month - 1) % n == 0
+            ]
         else:
-            cands = [t for t in pd.date_range(f"{d0.year}-01-01", d1, freq="YS") if t >= d0 and t.year % n == 0]
+            cands = [
+                t for t in pd.date_range(f"{d0.year}-01-01", d1, freq="YS") if t >= d0 and t.year % n == 0
+            ]
         if len(cands) > 60:
             continue
         kept: list[tuple[float, str, pd.Timestamp]] = []
@@ -109,7 +122,10 @@ def _ticks(d0: pd.Timestamp, d1: pd.Timestamp, plot_w: float) -> list[tuple[floa
             x, w = px(t), text_width(label, size)
             if x - w / 2 >= 0 and x + w / 2 <= plot_w:
                 kept.append((x, label, t))
-        fits = all(b[0] - a[0] >= (text_width(a[1], size) + text_width(b[1], size)) / 2 + 14 for a, b in zip(kept, kept[1:]))
+        fits = all(
+            b[0] - a[0] >= (text_width(a[1], size) + text_width(b[1], size)) / 2 + 14
+            for a, b in zip(kept, kept[1:])
+        )
         if fits and kept:
             return kept
         best = best or kept[:1]
@@ -117,6 +133,7 @@ def _ticks(d0: pd.Timestamp, d1: pd.Timestamp, plot_w: float) -> list[tuple[floa
 
 
 # --------------------------------------------------------------------------- layout
+
 
 def _fits(rows: list, k: int, segs) -> bool:
     return all(
@@ -150,7 +167,9 @@ def _two_lines(title: str, size: float, bold: bool) -> str | None:
     if len(words) < 2:
         return None
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    return "\n".join(min(splits, key=lambda ab: max(text_width(ab[0], size, bold), text_width(ab[1], size, bold))))
+    return "\n".join(
+        min(splits, key=lambda ab: max(text_width(ab[0], size, bold), text_width(ab[1], size, bold)))
+    )
 
 
 def _label_options(m0: float, m1: float, variants, plot_w: float, asof_px, is_point: bool):
@@ -164,7 +183,9 @@ def _label_options(m0: float, m1: float, variants, plot_w: float, asof_px, is_po
             beside.append(("right", m1 + GAP, m1 + GAP + width, text))
         if m0 - GAP - width >= 0:
             beside.append(("left", m0 - GAP - width, m0 - GAP, text))
-        beside.sort(key=lambda o: asof_px is not None and o[1] - 3 < asof_px < o[2] + 3)  # rather not across the as-of rule
+        beside.sort(
+            key=lambda o: asof_px is not None and o[1] - 3 < asof_px < o[2] + 3
+        )  # rather not across the as-of rule
         options += beside
     text, width = variants[0]
     anchor = (m0 + m1) / 2 - width / 2 if is_point else m0
@@ -204,24 +225,51 @@ def _event_rows(shown: pd.DataFrame) -> list[dict]:
     for _, r in shown.iterrows():
         precision = str(r["date_precision"])
         date_text = format_date(r["start"], r["end"], precision)
-        rows.append({
-            "event_id": str(r["event_id"]), "number": pd.NA, "title": str(r["title"]),
-            "description": str(r["description"]), "actors": "" if pd.isna(r["actors"]) else str(r["actors"]),
-            "category": str(r["category"]), "category_label": humanise(r["category"]),
-            "date_text": date_text,
-            "date_detail": {"month": f"{date_text} (day not known)",
-                            "year": f"{date_text} (month and day not known)"}.get(precision, date_text),
-            "precision": precision, "start": r["start"], "end": r["end"], "undated": bool(r["undated"]),
-            # only a key moment (never a not_found claim) is drawn as one
-            "highlight": bool(r["key"]), "upcoming": bool(r["upcoming"]), "verification": str(r["verification"]),
-            "verification_label": verification.label(r["verification"]), "outlets": str(r["outlets"]),
-            "sublabel_text": " · ".join(x for x in (date_text, "scheduled" if r["upcoming"] else "",
-                                                    verification.short(r["verification"])) if x),
-            "source_ids": "; ".join(r["source_list"]),
-            "mark": "list" if r["undated"] else ("point" if precision == "day" else "span"),
-            "runs_before": False, "runs_after": False,
-            "label": "", "sublabel": "", "label_side": "", "label_align": "", "label_x0": math.nan, "label_x1": math.nan,
-        })
+        rows.append(
+            {
+                "event_id": str(r["event_id"]),
+                "number": pd.NA,
+                "title": str(r["title"]),
+                "description": str(r["description"]),
+                "actors": "" if pd.isna(r["actors"]) else str(r["actors"]),
+                "category": str(r["category"]),
+                "category_label": humanise(r["category"]),
+                "date_text": date_text,
+                "date_detail": {
+                    "month": f"{date_text} (day not known)",
+                    "year": f"{date_text} (month and day not known)",
+                }.get(precision, date_text),
+                "precision": precision,
+                "start": r["start"],
+                "end": r["end"],
+                "undated": bool(r["undated"]),
+                # only a key moment (never a not_found claim) is drawn as one
+                "highlight": bool(r["key"]),
+                "upcoming": bool(r["upcoming"]),
+                "verification": str(r["verification"]),
+                "verification_label": verification.label(r["verification"]),
+                "outlets": str(r["outlets"]),
+                "sublabel_text": " · ".join(
+                    x
+                    for x in (
+                        date_text,
+                        "scheduled" if r["upcoming"] else "",
+                        verification.short(r["verification"]),
+                    )
+                    if x
+                ),
+                "source_ids": "; ".join(r["source_list"]),
+                "mark": "list" if r["undated"] else ("point" if precision == "day" else "span"),
+                "runs_before": False,
+                "runs_after": False,
+                "label": "",
+                "sublabel": "",
+                "label_side": "",
+                "label_align": "",
+                "label_x0": math.nan,
+                "label_x1": math.nan,
+            }
+        )
     return rows
 
 
@@ -246,13 +294,20 @@ def _domain(dated: pd.DataFrame, ws, we, asof_at) -> tuple[pd.Timestamp, pd.Time
     return pd.Timestamp(d0).floor("h"), pd.Timestamp(d1).ceil("h")
 
 
-def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotate: bool) -> tuple[bool, float]:
+def _lay_out(
+    dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotate: bool
+) -> tuple[bool, float]:
     """Marks and labels of the dated events in px, packed into rows (fills the rows in
     place); returns whether the numbered phone layout is used, and the plot height."""
     compact = False
     if annotate and dated_rows:
-        widest = max(max(text_width(r["title"], SIZES["label"], r["highlight"]), text_width(r["sublabel_text"], SIZES["small"]))
-                     for r in dated_rows)
+        widest = max(
+            max(
+                text_width(r["title"], SIZES["label"], r["highlight"]),
+                text_width(r["sublabel_text"], SIZES["small"]),
+            )
+            for r in dated_rows
+        )
         compact = widest > COMPACT_SHARE * plot_w
     metrics = _row_metrics(compact)
     items, choices = [], []
@@ -262,15 +317,26 @@ def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotat
             d = DOT_KEY if row["highlight"] else DOT
             c = px(row["start"])
             reach = (d + RING) / 2 if row["highlight"] else d / 2
-            row.update(mark_size=d, px0=c, px1=c, m0=c - reach, m1=c + reach, x_start=_iso(row["start"]), x_end=None)
+            row.update(
+                mark_size=d, px0=c, px1=c, m0=c - reach, m1=c + reach, x_start=_iso(row["start"]), x_end=None
+            )
         else:
             x_start, x_end = max(row["start"], d0), min(row["end"] + DAY, d1)
             a, b = px(x_start), px(x_end)
             b = max(b, a + 2)  # a day-long window still shows as a bar
             reach = 3 if row["highlight"] else 0
-            row.update(mark_size=BAR, px0=a, px1=b, m0=a - reach, m1=b + reach, x_start=_iso(x_start), x_end=_iso(x_end),
-                       # a bar the axis cuts off gets an arrowhead there, so it never seems to start or end at the edge
-                       runs_before=bool(row["start"] < d0), runs_after=bool(row["end"] + DAY > d1))
+            row.update(
+                mark_size=BAR,
+                px0=a,
+                px1=b,
+                m0=a - reach,
+                m1=b + reach,
+                x_start=_iso(x_start),
+                x_end=_iso(x_end),
+                # a bar the axis cuts off gets an arrowhead there, so it never seems to start or end at the edge
+                runs_before=bool(row["start"] < d0),
+                runs_after=bool(row["end"] + DAY > d1),
+            )
         options = [("", math.nan, math.nan, "")]
         if annotate:
             row["sublabel"] = "" if compact else row["sublabel_text"]
@@ -279,7 +345,10 @@ def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotat
             texts = [str(n) if compact else row["title"]]
             if not compact and (two := _two_lines(row["title"], size, row["highlight"])):
                 texts.append(two)  # narrower and taller: for a mark with no room beside it on one line
-            variants = [(t, max(date_w, *(text_width(line, size, row["highlight"]) for line in t.split("\n")))) for t in texts]
+            variants = [
+                (t, max(date_w, *(text_width(line, size, row["highlight"]) for line in t.split("\n"))))
+                for t in texts
+            ]
             options = _label_options(row["m0"], row["m1"], variants, plot_w, asof_px, row["mark"] == "point")
         candidates = []
         for side, x0, x1, text in options:
@@ -287,7 +356,9 @@ def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotat
             if side == "above":
                 candidates.append([(i, x0, x1) for i in range(depth)] + [(depth, row["m0"], row["m1"])])
             elif side:
-                candidates.append([(0, min(x0, row["m0"]), max(x1, row["m1"]))] + [(i, x0, x1) for i in range(1, depth)])
+                candidates.append(
+                    [(0, min(x0, row["m0"]), max(x1, row["m1"]))] + [(i, x0, x1) for i in range(1, depth)]
+                )
             else:
                 candidates.append([(0, row["m0"], row["m1"])])
         items.append(candidates)
@@ -297,16 +368,28 @@ def _lay_out(dated_rows: list[dict], px, d0, d1, plot_w: float, asof_px, annotat
     for row, options, (lane, choice) in zip(dated_rows, choices, placed):
         side, x0, x1, text = options[choice]
         if side:
-            row.update(label=text, label_side=side, label_x0=x0, label_x1=x1, label_align="right" if side == "left" else "left")
+            row.update(
+                label=text,
+                label_side=side,
+                label_x0=x0,
+                label_x1=x1,
+                label_align="right" if side == "left" else "left",
+            )
         mark_lane = lane + _depth(text, bool(row["sublabel"]), metrics["row_h"]) if side == "above" else lane
         row["lane"], row["label_lane"] = mark_lane, lane
         row["mark_y"] = top + mark_lane * metrics["row_h"] + metrics["mark"]
         row["label_y"] = top + lane * metrics["row_h"] + metrics["label"] if side else math.nan
-        row["sublabel_y"] = row["label_y"] + 16 * text.count("\n") + metrics["sublabel"] - metrics["label"] if row["sublabel"] else math.nan
+        row["sublabel_y"] = (
+            row["label_y"] + 16 * text.count("\n") + metrics["sublabel"] - metrics["label"]
+            if row["sublabel"]
+            else math.nan
+        )
     return compact, float(top + max(n_lanes, 1) * metrics["row_h"] + 4)
 
 
-def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why, asof_drawn, window_text, chosen):
+def _words(
+    dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why, asof_drawn, window_text, chosen
+):
     """Subtitle, alt text and notes, generated from what is drawn (dates via format_date)."""
     spans = [r for r in dated_rows if r["mark"] == "span"]
     keys = [r for r in dated_rows if r["highlight"] and not r["upcoming"]]
@@ -318,6 +401,7 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
         def one(r):
             note = ", ".join(x for x in (r["date_text"], verification.caveat(r["verification"])) if x)
             return f"{r['title']}, {note}" if r["undated"] else f"{r['title']} ({note})"
+
         return "; ".join(one(r) for r in rs)
 
     def are(rs, one, many):
@@ -342,20 +426,28 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
     cats = [humanise(c) for c in enum if any(r["category"] == c for r in dated_rows + undated_rows)]
     alt = [
         f"A timeline of {_plural(len(dated_rows), 'dated event')} {when}, each drawn at its date on a horizontal time axis "
-        f"and coloured and shaped by category ({', '.join(cats)})." if dated_rows else "A timeline with no dated events to draw."
+        f"and coloured and shaped by category ({', '.join(cats)})."
+        if dated_rows
+        else "A timeline with no dated events to draw."
     ]
     if keys:
-        alt.append(f"Highlighted as {are(keys, 'the key moment', 'key moments')}, with larger ringed marks: {roll(keys)}.")
+        alt.append(
+            f"Highlighted as {are(keys, 'the key moment', 'key moments')}, with larger ringed marks: {roll(keys)}."
+        )
     if others:
         alt.append(f"Other events: {roll(others)}.")
     if upcoming:
         alt.append(f"Scheduled after {asof_text}, drawn with hollow marks: {roll(upcoming)}.")
     if spans:
-        alt.append(f"{_plural(len(spans), 'event')} {are(spans, 'is', 'are')} known only to the month or year and drawn as "
-                   f"{are(spans, 'a bar', 'bars')} across that period: {roll(spans)}.")
+        alt.append(
+            f"{_plural(len(spans), 'event')} {are(spans, 'is', 'are')} known only to the month or year and drawn as "
+            f"{are(spans, 'a bar', 'bars')} across that period: {roll(spans)}."
+        )
     if undated_rows:
-        alt.append(f"{_plural(len(undated_rows), 'event')} with no date found {are(undated_rows, 'is', 'are')} "
-                   f"listed below the axis: {roll(undated_rows)}.")
+        alt.append(
+            f"{_plural(len(undated_rows), 'event')} with no date found {are(undated_rows, 'is', 'are')} "
+            f"listed below the axis: {roll(undated_rows)}."
+        )
     if asof_drawn:
         alt.append(f"A dashed vertical line marks {asof_text}, the date the data is current to.")
     elif asof:
@@ -365,17 +457,23 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
 
     notes = []
     if spans:
-        notes.append("Bars: events dated only to the month or year; each happened at some point in that period.")
+        notes.append(
+            "Bars: events dated only to the month or year; each happened at some point in that period."
+        )
     if any(r["runs_before"] or r["runs_after"] for r in spans):
         notes.append("An arrowhead marks a bar that runs on beyond the dates shown.")
     if undated_rows:
-        notes.append("Date not found: events whose date was sought but not found, with the years they may fall in.")
+        notes.append(
+            "Date not found: events whose date was sought but not found, with the years they may fall in."
+        )
     if keys:
         notes.append("Ringed marks and bold labels: the key moments.")
     if upcoming:
         notes.append(f"Hollow marks: scheduled, after {asof_text}.")
     if asof:
-        notes.append(f"{'Dashed line: data' if asof_drawn else 'Data'} as of {asof_text}{', ' + asof_why if asof_why else ''}.")
+        notes.append(
+            f"{'Dashed line: data' if asof_drawn else 'Data'} as of {asof_text}{', ' + asof_why if asof_why else ''}."
+        )
     if window_text:
         notes.append(f"Showing events from {window_text} only.")
     if chosen is not None:
@@ -384,11 +482,45 @@ def _words(dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why,
 
 
 COLUMNS = [
-    "event_id", "number", "title", "description", "actors", "category", "category_label", "date_text", "date_detail",
-    "precision", "start", "end", "undated", "highlight", "upcoming", "verification", "verification_label", "sublabel_text",
-    "outlets", "source_ids",
-    "mark", "x_start", "x_end", "runs_before", "runs_after", "px0", "px1", "mark_size", "mark_y", "lane", "label_lane",
-    "label", "sublabel", "label_side", "label_align", "label_x0", "label_x1", "label_y", "sublabel_y",
+    "event_id",
+    "number",
+    "title",
+    "description",
+    "actors",
+    "category",
+    "category_label",
+    "date_text",
+    "date_detail",
+    "precision",
+    "start",
+    "end",
+    "undated",
+    "highlight",
+    "upcoming",
+    "verification",
+    "verification_label",
+    "sublabel_text",
+    "outlets",
+    "source_ids",
+    "mark",
+    "x_start",
+    "x_end",
+    "runs_before",
+    "runs_after",
+    "px0",
+    "px1",
+    "mark_size",
+    "mark_y",
+    "lane",
+    "label_lane",
+    "label",
+    "sublabel",
+    "label_side",
+    "label_align",
+    "label_x0",
+    "label_x1",
+    "label_y",
+    "sublabel_y",
 ]
 
 
@@ -415,13 +547,26 @@ def timeline_chart(
     inc = inc.with_as_of(as_of)  # one as-of date: the chart's override reaches every word of it
 
     def relayout(w: int) -> Chart:
-        return timeline_chart(inc, theme=theme, start=start, end=end, categories=categories, annotate=annotate,
-                              as_of=as_of, width=w, credit=credit)
+        return timeline_chart(
+            inc,
+            theme=theme,
+            start=start,
+            end=end,
+            categories=categories,
+            annotate=annotate,
+            as_of=as_of,
+            width=w,
+            credit=credit,
+        )
 
     tl = inc.timeline
     enum = [str(c) for c in tl["category"].cat.categories]
     shown = select_events(tl, start, end, categories).reset_index(drop=True)
-    chosen = None if categories is None else ([categories] if isinstance(categories, str) else [str(c) for c in categories])
+    chosen = (
+        None
+        if categories is None
+        else ([categories] if isinstance(categories, str) else [str(c) for c in categories])
+    )
     ws = as_window(start, "start")[0] if start is not None else None
     we = as_window(end, "end")[1] if end is not None else None
 
@@ -448,16 +593,33 @@ def timeline_chart(
 
     window_text = ""
     if ws is not None or we is not None:
-        window_text = (f"{format_date(ws, ws, 'day') if ws is not None else 'the first event'} to "
-                       f"{format_date(we, we, 'day') if we is not None else 'the latest event'}")
+        window_text = (
+            f"{format_date(ws, ws, 'day') if ws is not None else 'the first event'} to "
+            f"{format_date(we, we, 'day') if we is not None else 'the latest event'}"
+        )
     subtitle, alt_text, notes = _words(
-        dated_rows, [r for r in rows if r["mark"] == "list"], enum, compact=compact, annotate=annotate, asof=asof,
-        asof_why=asof_why, asof_drawn=asof_px is not None, window_text=window_text, chosen=chosen)
+        dated_rows,
+        [r for r in rows if r["mark"] == "list"],
+        enum,
+        compact=compact,
+        annotate=annotate,
+        asof=asof,
+        asof_why=asof_why,
+        asof_drawn=asof_px is not None,
+        window_text=window_text,
+        chosen=chosen,
+    )
 
     ticks = _ticks(d0, d1, plot_w)
     boxes = [  # every label's extent: gridlines and the as-of rule stop short of them
-        (r["label_x0"], r["label_x1"], r["label_y"] - 9, (r["sublabel_y"] if r["sublabel"] else r["label_y"] + 16 * r["label"].count("\n")) + 9)
-        for r in dated_rows if r["label"]
+        (
+            r["label_x0"],
+            r["label_x1"],
+            r["label_y"] - 9,
+            (r["sublabel_y"] if r["sublabel"] else r["label_y"] + 16 * r["label"].count("\n")) + 9,
+        )
+        for r in dated_rows
+        if r["label"]
     ]
     data.attrs["timeline"] = {
         "domain_ms": [int(d0.value // 10**6), int(d1.value // 10**6)],
@@ -467,8 +629,12 @@ def timeline_chart(
         "categories": enum,
         "ticks": [(round(x, 2), label, int(t.value // 10**6)) for x, label, t in ticks],
         "gridlines": [_knockout(x, STRIP, plot_h, boxes) for x, _, _ in ticks],
-        "as_of": None if asof_px is None else {
-            "px": round(asof_px, 2), "ms": int(asof_at.value // 10**6), "text": f"As of {format_date(*asof)}",
+        "as_of": None
+        if asof_px is None
+        else {
+            "px": round(asof_px, 2),
+            "ms": int(asof_at.value // 10**6),
+            "text": f"As of {format_date(*asof)}",
             "segments": _knockout(asof_px, 3, plot_h, boxes),
         },
     }
@@ -500,6 +666,7 @@ def timeline_chart(
 
 # --------------------------------------------------------------------------- shared frame
 
+
 def _frame(chart: Chart) -> dict:
     """Everything outside the plot rows, in px, shared by both renderers: title block,
     the lists under the axis (numbered key, "Date not found" lane), legend and footer."""
@@ -514,8 +681,19 @@ def _frame(chart: Chart) -> dict:
     label, small = SIZES["label"], SIZES["small"]
 
     def text(x, y, s, size, bold=False, color=None, align="left", event_id=""):
-        texts.append({"x": round(x, 2), "y": round(y, 2), "text": s, "size": size, "bold": bold, "color": color or t.text,
-                      "align": align, "event_id": event_id, "gid": f"list-{event_id}" if event_id else ""})
+        texts.append(
+            {
+                "x": round(x, 2),
+                "y": round(y, 2),
+                "text": s,
+                "size": size,
+                "bold": bold,
+                "color": color or t.text,
+                "align": align,
+                "event_id": event_id,
+                "gid": f"list-{event_id}" if event_id else "",
+            }
+        )
 
     def entry(x, head, sub, bold, event_id):
         """A list entry: the title (wrapped), its date under it, as in the plot's labels."""
@@ -539,7 +717,16 @@ def _frame(chart: Chart) -> dict:
         text(0, y + 7, "Date not found", small, True, color=t.muted)
         y += 18
         for _, r in undated.iterrows():
-            symbols.append({"kind": "point", "x": 5.0, "y": round(y + 8, 2), "size": 9, "category": r["category"], "event_id": r["event_id"]})
+            symbols.append(
+                {
+                    "kind": "point",
+                    "x": 5.0,
+                    "y": round(y + 8, 2),
+                    "size": 9,
+                    "category": r["category"],
+                    "event_id": r["event_id"],
+                }
+            )
             entry(16, r["title"], r["sublabel_text"], bool(r["highlight"]), r["event_id"])
         y += 6
 
@@ -558,7 +745,16 @@ def _frame(chart: Chart) -> dict:
         need = sw + 5 + text_width(name, small) + 14
         if x > 0 and x + need - 14 > plot_w:
             x, y = 0.0, y + 18
-        symbols.append({"kind": kind, "x": round(x + sw / 2, 2), "y": round(y + 8, 2), "size": sw, "category": cat, "event_id": ""})
+        symbols.append(
+            {
+                "kind": kind,
+                "x": round(x + sw / 2, 2),
+                "y": round(y + 8, 2),
+                "size": sw,
+                "category": cat,
+                "event_id": "",
+            }
+        )
         text(x + sw + 5, y + 8, name, small, color=t.text)
         x += need
     if legend:
@@ -573,11 +769,20 @@ def _frame(chart: Chart) -> dict:
     plot_h = meta["plot_height"]
     below_top = top + plot_h + 26 + 12
     return {
-        "W": W, "H": int(math.ceil(below_top + below_h + PAD)), "plot_w": plot_w, "plot_h": plot_h,
-        "plot_top": top, "below_top": below_top, "below_h": below_h,
-        "title_lines": title_lines, "subtitle_lines": subtitle_lines,
-        "texts": texts, "symbols": symbols, "colors": colors,
-        "shapes": t.category_shapes(meta["categories"]), "mpl_shapes": t.category_shapes(meta["categories"], mpl=True),
+        "W": W,
+        "H": int(math.ceil(below_top + below_h + PAD)),
+        "plot_w": plot_w,
+        "plot_h": plot_h,
+        "plot_top": top,
+        "below_top": below_top,
+        "below_h": below_h,
+        "title_lines": title_lines,
+        "subtitle_lines": subtitle_lines,
+        "texts": texts,
+        "symbols": symbols,
+        "colors": colors,
+        "shapes": t.category_shapes(meta["categories"]),
+        "mpl_shapes": t.category_shapes(meta["categories"], mpl=True),
     }
 
 
@@ -589,18 +794,47 @@ def _event_labels(chart: Chart) -> list[dict]:
         x = r["label_x1"] if r["label_align"] == "right" else r["label_x0"]
         size = SIZES["small"] if chart.data.attrs["timeline"]["compact"] else SIZES["label"]
         for i, line in enumerate(r["label"].split("\n")):
-            out.append({"x": x, "y": r["label_y"] + 16 * i, "text": line, "size": size, "bold": bool(r["highlight"]), "color": t.text,
-                        "align": r["label_align"], "event_id": r["event_id"], "gid": f"label-{r['event_id']}"})
+            out.append(
+                {
+                    "x": x,
+                    "y": r["label_y"] + 16 * i,
+                    "text": line,
+                    "size": size,
+                    "bold": bool(r["highlight"]),
+                    "color": t.text,
+                    "align": r["label_align"],
+                    "event_id": r["event_id"],
+                    "gid": f"label-{r['event_id']}",
+                }
+            )
         if r["sublabel"]:
-            out.append({"x": x, "y": r["sublabel_y"], "text": r["sublabel"], "size": SIZES["small"], "bold": False, "color": t.muted,
-                        "align": r["label_align"], "event_id": r["event_id"], "gid": f"date-{r['event_id']}"})
+            out.append(
+                {
+                    "x": x,
+                    "y": r["sublabel_y"],
+                    "text": r["sublabel"],
+                    "size": SIZES["small"],
+                    "bold": False,
+                    "color": t.muted,
+                    "align": r["label_align"],
+                    "event_id": r["event_id"],
+                    "gid": f"date-{r['event_id']}",
+                }
+            )
     return out
 
 
 # --------------------------------------------------------------------------- altair
 
-_TOOLTIP = [("title", "Event"), ("date_detail", "Date"), ("category_label", "Category"), ("description", "What happened"),
-            ("actors", "Who"), ("outlets", "Sources"), ("verification_label", "Verification")]
+_TOOLTIP = [
+    ("title", "Event"),
+    ("date_detail", "Date"),
+    ("category_label", "Category"),
+    ("description", "What happened"),
+    ("actors", "Who"),
+    ("outlets", "Sources"),
+    ("verification_label", "Verification"),
+]
 
 
 def _span_alpha(t: Theme) -> float:
@@ -612,7 +846,10 @@ def _arrows(chart: Chart) -> list[dict]:
     """Arrowheads at the ends of bars the axis cuts off (px), pointing the way the bar runs on."""
     out = []
     for _, r in chart.data[chart.data["mark"] == "span"].iterrows():
-        for runs, x, way in ((r["runs_before"], r["px0"] + 4, "left"), (r["runs_after"], r["px1"] - 4, "right")):
+        for runs, x, way in (
+            (r["runs_before"], r["px0"] + 4, "left"),
+            (r["runs_after"], r["px1"] - 4, "right"),
+        ):
             if runs:
                 out.append({"x": x, "y": r["mark_y"], "way": way, "category": r["category"]})
     return out
@@ -623,7 +860,9 @@ def _records(frame: pd.DataFrame, columns) -> list[dict]:
     ``aria`` is what a screen reader announces for the mark."""
     out = []
     for _, r in frame.iterrows():
-        rec = {"aria": f"{r['title']}, {r['date_detail']}, {r['category_label']}{', key moment' if r['highlight'] else ''}"}
+        rec = {
+            "aria": f"{r['title']}, {r['date_detail']}, {r['category_label']}{', key moment' if r['highlight'] else ''}"
+        }
         for c in columns:
             v = r[c]
             if v is None or (not isinstance(v, str) and pd.isna(v)):
@@ -647,16 +886,35 @@ def build_altair(chart: Chart):
     cats = meta["categories"]
     xscale = alt.Scale(type="utc", domain=[ms0, ms1])
     Y = lambda field: alt.Y(field, type="quantitative", scale=None, axis=None)  # noqa: E731  rows are laid out in px
-    color = alt.Color("category:N", scale=alt.Scale(domain=cats, range=[f["colors"][c] for c in cats]), legend=None)
-    shape = alt.Shape("category:N", scale=alt.Scale(domain=cats, range=[f["shapes"][c] for c in cats]), legend=None)
+    color = alt.Color(
+        "category:N", scale=alt.Scale(domain=cats, range=[f["colors"][c] for c in cats]), legend=None
+    )
+    shape = alt.Shape(
+        "category:N", scale=alt.Scale(domain=cats, range=[f["shapes"][c] for c in cats]), legend=None
+    )
     tooltip = alt.Tooltip("tt:N")  # one object per event: vega shows it as a table
-    ring = dict(shape="circle", filled=False, stroke=t.accent, strokeWidth=2, opacity=1, aria=False)  # key-moment ring
+    ring = dict(
+        shape="circle", filled=False, stroke=t.accent, strokeWidth=2, opacity=1, aria=False
+    )  # key-moment ring
     d = chart.data
-    fields = ["event_id", "category", "highlight", "upcoming", "x_start", "x_end", "px0", "px1", "mark_size", "mark_y"]
+    fields = [
+        "event_id",
+        "category",
+        "highlight",
+        "upcoming",
+        "x_start",
+        "x_end",
+        "px0",
+        "px1",
+        "mark_size",
+        "mark_y",
+    ]
     # Tooltip text and the screen-reader label live once per event, in one table that every
     # event mark looks up by id (key-moment rings would otherwise carry second copies).
-    tips = [{"event_id": r["event_id"], "aria": r["aria"], "tt": {name: r[c] for c, name in _TOOLTIP}}
-            for r in _records(d, ["event_id"] + [c for c, _ in _TOOLTIP])]
+    tips = [
+        {"event_id": r["event_id"], "aria": r["aria"], "tt": {name: r[c] for c, name in _TOOLTIP}}
+        for r in _records(d, ["event_id"] + [c for c, _ in _TOOLTIP])
+    ]
     tip_data = alt.LookupData(data=alt.InlineData(values=tips), key="event_id", fields=["aria", "tt"])
 
     # Rows name their colour by role or category; one scale turns names into this theme's
@@ -672,15 +930,37 @@ def build_altair(chart: Chart):
         geometry = [{k: v for k, v in r.items() if k != "aria"} for r in records]
         return alt.Chart(alt.InlineData(values=geometry)).transform_lookup(lookup="event_id", from_=tip_data)
 
-    tick_rows = [{"t": ms, "y0": a, "y1": b} for (_, _, ms), pieces in zip(meta["ticks"], meta["gridlines"]) for a, b in pieces]
-    label_expr = "{" + ", ".join(f"'{ms}': '{label}'" for _, label, ms in meta["ticks"]) + "}[toNumber(datum.value)]"
+    tick_rows = [
+        {"t": ms, "y0": a, "y1": b}
+        for (_, _, ms), pieces in zip(meta["ticks"], meta["gridlines"])
+        for a, b in pieces
+    ]
+    label_expr = (
+        "{" + ", ".join(f"'{ms}': '{label}'" for _, label, ms in meta["ticks"]) + "}[toNumber(datum.value)]"
+    )
     layers = [
         # gridlines at the ticks; this layer also carries the axis
-        alt.Chart(alt.InlineData(values=tick_rows)).mark_rule(color=t.grid, strokeWidth=1, aria=False).encode(
-            x=alt.X("t:T", scale=xscale, title=None, axis=alt.Axis(
-                values=[ms for _, _, ms in meta["ticks"]], labelExpr=label_expr, grid=False, labelFlush=False,
-                labelOverlap=False, tickSize=4, domainColor=t.muted, tickColor=t.muted, labelPadding=3)),
-            y=Y("y0"), y2="y1:Q",
+        alt.Chart(alt.InlineData(values=tick_rows))
+        .mark_rule(color=t.grid, strokeWidth=1, aria=False)
+        .encode(
+            x=alt.X(
+                "t:T",
+                scale=xscale,
+                title=None,
+                axis=alt.Axis(
+                    values=[ms for _, _, ms in meta["ticks"]],
+                    labelExpr=label_expr,
+                    grid=False,
+                    labelFlush=False,
+                    labelOverlap=False,
+                    tickSize=4,
+                    domainColor=t.muted,
+                    tickColor=t.muted,
+                    labelPadding=3,
+                ),
+            ),
+            y=Y("y0"),
+            y2="y1:Q",
         )
     ]
     spans = d[d["mark"] == "span"]
@@ -688,23 +968,48 @@ def build_altair(chart: Chart):
         recs = _records(spans, fields)
         for rec in recs:
             rec["y0"], rec["y1"] = rec["mark_y"] - BAR / 2, rec["mark_y"] + BAR / 2
-            rec["hx0"], rec["hx1"] = to_ms(rec["px0"] - 3), to_ms(rec["px1"] + 3)  # the accent outline, 3 px out
+            rec["hx0"], rec["hx1"] = (
+                to_ms(rec["px0"] - 3),
+                to_ms(rec["px1"] + 3),
+            )  # the accent outline, 3 px out
             rec["hy0"], rec["hy1"] = rec["y0"] - 3, rec["y1"] + 3
-        for rs, alpha in (([r for r in recs if not r["upcoming"]], _span_alpha(t)), ([r for r in recs if r["upcoming"]], 0.0)):
+        for rs, alpha in (
+            ([r for r in recs if not r["upcoming"]], _span_alpha(t)),
+            ([r for r in recs if r["upcoming"]], 0.0),
+        ):
             if rs:  # a scheduled bar is an outline only, like a scheduled point
-                layers.append(marks(rs).mark_bar(fillOpacity=alpha, strokeWidth=1, cornerRadius=0).encode(
-                    x=alt.X("x_start:T", scale=xscale), x2="x_end:T", y=Y("y0"), y2="y1:Q", color=color,
-                    stroke=color, tooltip=tooltip, description="aria:N"))
+                layers.append(
+                    marks(rs)
+                    .mark_bar(fillOpacity=alpha, strokeWidth=1, cornerRadius=0)
+                    .encode(
+                        x=alt.X("x_start:T", scale=xscale),
+                        x2="x_end:T",
+                        y=Y("y0"),
+                        y2="y1:Q",
+                        color=color,
+                        stroke=color,
+                        tooltip=tooltip,
+                        description="aria:N",
+                    )
+                )
         keys = [r for r in recs if r["highlight"]]
         if keys:
-            layers.append(marks(keys).mark_rect(fill=None, stroke=t.accent, strokeWidth=2, aria=False).encode(
-                x=alt.X("hx0:T", scale=xscale), x2="hx1:T", y=Y("hy0"), y2="hy1:Q", tooltip=tooltip))
+            layers.append(
+                marks(keys)
+                .mark_rect(fill=None, stroke=t.accent, strokeWidth=2, aria=False)
+                .encode(x=alt.X("hx0:T", scale=xscale), x2="hx1:T", y=Y("hy0"), y2="hy1:Q", tooltip=tooltip)
+            )
     arrows = _arrows(chart)
     if arrows:
         for a in arrows:
             a.update(t=to_ms(a["x"]), shape=f"triangle-{a['way']}")
-        layers.append(alt.Chart(alt.InlineData(values=arrows)).mark_point(filled=True, opacity=1, size=BAR ** 2, aria=False).encode(
-            x=alt.X("t:T", scale=xscale), y=Y("y"), color=color, shape=alt.Shape("shape:N", scale=None)))
+        layers.append(
+            alt.Chart(alt.InlineData(values=arrows))
+            .mark_point(filled=True, opacity=1, size=BAR**2, aria=False)
+            .encode(
+                x=alt.X("t:T", scale=xscale), y=Y("y"), color=color, shape=alt.Shape("shape:N", scale=None)
+            )
+        )
     points = d[d["mark"] == "point"]
     if len(points):
         recs = _records(points, fields)
@@ -713,36 +1018,109 @@ def build_altair(chart: Chart):
             rec["ring"] = (rec["mark_size"] + RING) ** 2
         keys = [r for r in recs if r["highlight"]]
         if keys:
-            layers.append(marks(keys).mark_point(**ring).encode(
-                x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), size=alt.Size("ring:Q", scale=None), tooltip=tooltip))
+            layers.append(
+                marks(keys)
+                .mark_point(**ring)
+                .encode(
+                    x=alt.X("x_start:T", scale=xscale),
+                    y=Y("mark_y"),
+                    size=alt.Size("ring:Q", scale=None),
+                    tooltip=tooltip,
+                )
+            )
         done = [r for r in recs if not r["upcoming"]]
         if done:
-            layers.append(marks(done).mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1).encode(
-                x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
-                size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
+            layers.append(
+                marks(done)
+                .mark_point(filled=True, opacity=1, stroke=t.background, strokeWidth=1)
+                .encode(
+                    x=alt.X("x_start:T", scale=xscale),
+                    y=Y("mark_y"),
+                    shape=shape,
+                    color=color,
+                    size=alt.Size("area:Q", scale=None),
+                    tooltip=tooltip,
+                    description="aria:N",
+                )
+            )
         scheduled = [r for r in recs if r["upcoming"]]
         if scheduled:  # hollow: it has not happened as of the data's date
-            layers.append(marks(scheduled).mark_point(filled=False, opacity=1, strokeWidth=2).encode(
-                x=alt.X("x_start:T", scale=xscale), y=Y("mark_y"), shape=shape, color=color,
-                size=alt.Size("area:Q", scale=None), tooltip=tooltip, description="aria:N"))
-    labels = [{"t": to_ms(lab["x"]), "y": lab["y"], "text": lab["text"], "size": lab["size"], "color": named[lab["color"]],
-               "align": lab["align"], "weight": "bold" if lab["bold"] else "normal", "event_id": lab["event_id"]}
-              for lab in event_labels]
+            layers.append(
+                marks(scheduled)
+                .mark_point(filled=False, opacity=1, strokeWidth=2)
+                .encode(
+                    x=alt.X("x_start:T", scale=xscale),
+                    y=Y("mark_y"),
+                    shape=shape,
+                    color=color,
+                    size=alt.Size("area:Q", scale=None),
+                    tooltip=tooltip,
+                    description="aria:N",
+                )
+            )
+    labels = [
+        {
+            "t": to_ms(lab["x"]),
+            "y": lab["y"],
+            "text": lab["text"],
+            "size": lab["size"],
+            "color": named[lab["color"]],
+            "align": lab["align"],
+            "weight": "bold" if lab["bold"] else "normal",
+            "event_id": lab["event_id"],
+        }
+        for lab in event_labels
+    ]
     if labels:
-        layers.append(alt.Chart(alt.InlineData(values=labels)).mark_text(
-            baseline="middle", align=alt.ExprRef("datum.align"), fontWeight=alt.ExprRef("datum.weight"), aria=False).encode(
-            x=alt.X("t:T", scale=xscale), y=Y("y"), text="text:N",
-            size=alt.Size("size:Q", scale=None), color=ink))
+        layers.append(
+            alt.Chart(alt.InlineData(values=labels))
+            .mark_text(
+                baseline="middle",
+                align=alt.ExprRef("datum.align"),
+                fontWeight=alt.ExprRef("datum.weight"),
+                aria=False,
+            )
+            .encode(
+                x=alt.X("t:T", scale=xscale),
+                y=Y("y"),
+                text="text:N",
+                size=alt.Size("size:Q", scale=None),
+                color=ink,
+            )
+        )
     asof = meta["as_of"]
     if asof:
         right = asof["px"] + 4 + text_width(asof["text"], SIZES["small"]) <= f["plot_w"]
-        layers.append(alt.Chart(alt.InlineData(values=[{"t": asof["ms"], "y0": a, "y1": b} for a, b in asof["segments"]])).mark_rule(
-            color=t.muted, strokeDash=[4, 3], strokeWidth=1.2, aria=False).encode(x=alt.X("t:T", scale=xscale), y=Y("y0"), y2="y1:Q"))
-        layers.append(alt.Chart(alt.InlineData(values=[{"t": to_ms(asof["px"] + (4 if right else -4)), "text": asof["text"]}])).mark_text(
-            align="left" if right else "right", baseline="middle", fontSize=SIZES["small"], color=t.muted, aria=False).encode(
-            x=alt.X("t:T", scale=xscale), y=alt.datum(STRIP / 2, type="quantitative", scale=None), text="text:N"))
+        layers.append(
+            alt.Chart(
+                alt.InlineData(values=[{"t": asof["ms"], "y0": a, "y1": b} for a, b in asof["segments"]])
+            )
+            .mark_rule(color=t.muted, strokeDash=[4, 3], strokeWidth=1.2, aria=False)
+            .encode(x=alt.X("t:T", scale=xscale), y=Y("y0"), y2="y1:Q")
+        )
+        layers.append(
+            alt.Chart(
+                alt.InlineData(values=[{"t": to_ms(asof["px"] + (4 if right else -4)), "text": asof["text"]}])
+            )
+            .mark_text(
+                align="left" if right else "right",
+                baseline="middle",
+                fontSize=SIZES["small"],
+                color=t.muted,
+                aria=False,
+            )
+            .encode(
+                x=alt.X("t:T", scale=xscale),
+                y=alt.datum(STRIP / 2, type="quantitative", scale=None),
+                text="text:N",
+            )
+        )
     # colour scales per layer: the category scale and the named-colour scale must not merge
-    plot = alt.layer(*layers).resolve_scale(color="independent").properties(width=f["plot_w"], height=f["plot_h"])
+    plot = (
+        alt.layer(*layers)
+        .resolve_scale(color="independent")
+        .properties(width=f["plot_w"], height=f["plot_h"])
+    )
 
     # the block under the axis: key, "Date not found" lane, legend, footer (px coordinates)
     below = []
@@ -756,36 +1134,89 @@ def build_altair(chart: Chart):
             s["area"] = s["size"] ** 2
         # undated events are announced like the plotted ones; legend swatches are
         # decorative (their text sits beside them and the alt text lists the categories)
-        events, swatches = [s for s in pts if s["event_id"] in undated], [s for s in pts if s["event_id"] not in undated]
-        encoding = dict(x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), shape=alt.Shape("shape:N", scale=None),
-                        color=ink, size=alt.Size("area:Q", scale=None))
+        events, swatches = (
+            [s for s in pts if s["event_id"] in undated],
+            [s for s in pts if s["event_id"] not in undated],
+        )
+        encoding = dict(
+            x=alt.X("x:Q", scale=None, axis=None),
+            y=Y("y"),
+            shape=alt.Shape("shape:N", scale=None),
+            color=ink,
+            size=alt.Size("area:Q", scale=None),
+        )
         if events:
-            below.append(marks(events).mark_point(filled=True, opacity=1).encode(
-                **encoding, tooltip=tooltip, description="aria:N"))
+            below.append(
+                marks(events)
+                .mark_point(filled=True, opacity=1)
+                .encode(**encoding, tooltip=tooltip, description="aria:N")
+            )
         if swatches:
-            below.append(alt.Chart(alt.InlineData(values=swatches)).mark_point(filled=True, opacity=1, aria=False).encode(**encoding))
+            below.append(
+                alt.Chart(alt.InlineData(values=swatches))
+                .mark_point(filled=True, opacity=1, aria=False)
+                .encode(**encoding)
+            )
     hollow = [dict(s, area=s["size"] ** 2) for s in f["symbols"] if s["kind"] == "hollow"]
     if hollow:
-        below.append(alt.Chart(alt.InlineData(values=hollow)).mark_point(
-            shape="circle", filled=False, stroke=t.muted, strokeWidth=2, opacity=1, aria=False).encode(
-            x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), size=alt.Size("area:Q", scale=None)))
+        below.append(
+            alt.Chart(alt.InlineData(values=hollow))
+            .mark_point(shape="circle", filled=False, stroke=t.muted, strokeWidth=2, opacity=1, aria=False)
+            .encode(x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), size=alt.Size("area:Q", scale=None))
+        )
     rings = [dict(s, area=s["size"] ** 2) for s in f["symbols"] if s["kind"] == "ring"]
     if rings:
-        below.append(alt.Chart(alt.InlineData(values=rings)).mark_point(**ring).encode(
-            x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), size=alt.Size("area:Q", scale=None)))
-    bars = [dict(s, x0=s["x"] - s["size"] / 2, x1=s["x"] + s["size"] / 2, y0=s["y"] - BAR / 2, y1=s["y"] + BAR / 2)
-            for s in f["symbols"] if s["kind"] == "bar"]
+        below.append(
+            alt.Chart(alt.InlineData(values=rings))
+            .mark_point(**ring)
+            .encode(x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), size=alt.Size("area:Q", scale=None))
+        )
+    bars = [
+        dict(
+            s, x0=s["x"] - s["size"] / 2, x1=s["x"] + s["size"] / 2, y0=s["y"] - BAR / 2, y1=s["y"] + BAR / 2
+        )
+        for s in f["symbols"]
+        if s["kind"] == "bar"
+    ]
     if bars:
-        below.append(alt.Chart(alt.InlineData(values=bars)).mark_rect(
-            fill=t.muted, fillOpacity=_span_alpha(t), stroke=t.muted, strokeWidth=1, aria=False).encode(
-            x=alt.X("x0:Q", scale=None, axis=None), x2="x1:Q", y=Y("y0"), y2="y1:Q"))
-    texts = [{"x": s["x"], "y": s["y"], "text": s["text"], "size": s["size"], "color": named[s["color"]], "align": s["align"],
-              "weight": "bold" if s["bold"] else "normal"} for s in f["texts"]]
-    below.append(alt.Chart(alt.InlineData(values=texts)).mark_text(
-        baseline="middle", align=alt.ExprRef("datum.align"), fontWeight=alt.ExprRef("datum.weight"), aria=False).encode(
-        x=alt.X("x:Q", scale=None, axis=None), y=Y("y"), text="text:N",
-        size=alt.Size("size:Q", scale=None), color=ink))
-    under = alt.layer(*below).resolve_scale(color="independent").properties(width=f["plot_w"], height=f["below_h"])
+        below.append(
+            alt.Chart(alt.InlineData(values=bars))
+            .mark_rect(fill=t.muted, fillOpacity=_span_alpha(t), stroke=t.muted, strokeWidth=1, aria=False)
+            .encode(x=alt.X("x0:Q", scale=None, axis=None), x2="x1:Q", y=Y("y0"), y2="y1:Q")
+        )
+    texts = [
+        {
+            "x": s["x"],
+            "y": s["y"],
+            "text": s["text"],
+            "size": s["size"],
+            "color": named[s["color"]],
+            "align": s["align"],
+            "weight": "bold" if s["bold"] else "normal",
+        }
+        for s in f["texts"]
+    ]
+    below.append(
+        alt.Chart(alt.InlineData(values=texts))
+        .mark_text(
+            baseline="middle",
+            align=alt.ExprRef("datum.align"),
+            fontWeight=alt.ExprRef("datum.weight"),
+            aria=False,
+        )
+        .encode(
+            x=alt.X("x:Q", scale=None, axis=None),
+            y=Y("y"),
+            text="text:N",
+            size=alt.Size("size:Q", scale=None),
+            color=ink,
+        )
+    )
+    under = (
+        alt.layer(*below)
+        .resolve_scale(color="independent")
+        .properties(width=f["plot_w"], height=f["below_h"])
+    )
 
     # vconcat spacing counts from the bottom of the plot's axis
     top = alt.vconcat(plot, under, spacing=f["below_top"] - f["plot_top"] - f["plot_h"] - 26).properties(
@@ -796,6 +1227,7 @@ def build_altair(chart: Chart):
 
 
 # --------------------------------------------------------------------------- matplotlib
+
 
 def _mpl_text(s: str) -> str:
     return s.replace("$", r"\$")  # a '$' pair would otherwise be read as mathtext
@@ -846,69 +1278,190 @@ def build_matplotlib(chart: Chart):
         ax.spines["bottom"].set_linewidth(PT)
         ax.set_yticks([])
         ax.set_xticks([x for x, _, _ in meta["ticks"]], [label for _, label, _ in meta["ticks"]])
-        ax.tick_params(axis="x", length=4 * PT, width=PT, color=t.muted, labelsize=SIZES["small"] * PT, labelcolor=t.muted, pad=3 * PT)
+        ax.tick_params(
+            axis="x",
+            length=4 * PT,
+            width=PT,
+            color=t.muted,
+            labelsize=SIZES["small"] * PT,
+            labelcolor=t.muted,
+            pad=3 * PT,
+        )
         for (x, _, _), pieces in zip(meta["ticks"], meta["gridlines"]):
-            ax.vlines([x] * len(pieces), [a for a, _ in pieces], [b for _, b in pieces], colors=t.grid, linewidth=PT, zorder=0)
+            ax.vlines(
+                [x] * len(pieces),
+                [a for a, _ in pieces],
+                [b for _, b in pieces],
+                colors=t.grid,
+                linewidth=PT,
+                zorder=0,
+            )
 
         def draw_text(axes, item):
-            axes.text(item["x"], item["y"], _mpl_text(item["text"]), fontsize=item["size"] * PT, color=item["color"],
-                      fontweight="bold" if item["bold"] else "normal", ha=item["align"], va="center", zorder=4,
-                      gid=item.get("gid") or None)
+            axes.text(
+                item["x"],
+                item["y"],
+                _mpl_text(item["text"]),
+                fontsize=item["size"] * PT,
+                color=item["color"],
+                fontweight="bold" if item["bold"] else "normal",
+                ha=item["align"],
+                va="center",
+                zorder=4,
+                gid=item.get("gid") or None,
+            )
 
         for _, r in d[d["mark"] == "span"].iterrows():
             c = f["colors"][r["category"]]
             y0 = r["mark_y"] - BAR / 2
-            ax.add_patch(Rectangle((r["px0"], y0), r["px1"] - r["px0"], BAR, facecolor=to_rgba(c, 0 if r["upcoming"] else _span_alpha(t)), edgecolor=c,
-                                   linewidth=PT, zorder=2, gid=f"span-{r['event_id']}"))
+            ax.add_patch(
+                Rectangle(
+                    (r["px0"], y0),
+                    r["px1"] - r["px0"],
+                    BAR,
+                    facecolor=to_rgba(c, 0 if r["upcoming"] else _span_alpha(t)),
+                    edgecolor=c,
+                    linewidth=PT,
+                    zorder=2,
+                    gid=f"span-{r['event_id']}",
+                )
+            )
             if r["highlight"]:
-                ax.add_patch(Rectangle((r["px0"] - 3, y0 - 3), r["px1"] - r["px0"] + 6, BAR + 6, facecolor="none",
-                                       edgecolor=t.accent, linewidth=2 * PT, zorder=2, gid=f"ring-{r['event_id']}"))
+                ax.add_patch(
+                    Rectangle(
+                        (r["px0"] - 3, y0 - 3),
+                        r["px1"] - r["px0"] + 6,
+                        BAR + 6,
+                        facecolor="none",
+                        edgecolor=t.accent,
+                        linewidth=2 * PT,
+                        zorder=2,
+                        gid=f"ring-{r['event_id']}",
+                    )
+                )
         for a in _arrows(chart):
-            ax.scatter([a["x"]], [a["y"]], s=(BAR * PT) ** 2, marker="<" if a["way"] == "left" else ">",
-                       c=[f["colors"][a["category"]]], linewidths=0, zorder=3)
+            ax.scatter(
+                [a["x"]],
+                [a["y"]],
+                s=(BAR * PT) ** 2,
+                marker="<" if a["way"] == "left" else ">",
+                c=[f["colors"][a["category"]]],
+                linewidths=0,
+                zorder=3,
+            )
         for _, r in d[d["mark"] == "point"].iterrows():
             dot = r["mark_size"]
             if r["highlight"]:
-                ax.scatter([r["px0"]], [r["mark_y"]], s=((dot + RING) * PT) ** 2, marker="o", facecolors="none",
-                           edgecolors=t.accent, linewidths=2 * PT, zorder=3, gid=f"ring-{r['event_id']}")
+                ax.scatter(
+                    [r["px0"]],
+                    [r["mark_y"]],
+                    s=((dot + RING) * PT) ** 2,
+                    marker="o",
+                    facecolors="none",
+                    edgecolors=t.accent,
+                    linewidths=2 * PT,
+                    zorder=3,
+                    gid=f"ring-{r['event_id']}",
+                )
             c = f["colors"][r["category"]]
-            hollow = dict(facecolors="none", edgecolors=c, linewidths=2 * PT) if r["upcoming"] else dict(
-                c=[c], edgecolors=t.background, linewidths=PT)
-            ax.scatter([r["px0"]], [r["mark_y"]], s=(dot * PT) ** 2, marker=f["mpl_shapes"][r["category"]], zorder=3,
-                       gid=f"point-{r['event_id']}", **hollow)
+            hollow = (
+                dict(facecolors="none", edgecolors=c, linewidths=2 * PT)
+                if r["upcoming"]
+                else dict(c=[c], edgecolors=t.background, linewidths=PT)
+            )
+            ax.scatter(
+                [r["px0"]],
+                [r["mark_y"]],
+                s=(dot * PT) ** 2,
+                marker=f["mpl_shapes"][r["category"]],
+                zorder=3,
+                gid=f"point-{r['event_id']}",
+                **hollow,
+            )
         for item in _event_labels(chart):
             draw_text(ax, item)
         asof = meta["as_of"]
         if asof:
             pieces = asof["segments"]
-            ax.vlines([asof["px"]] * len(pieces), [a for a, _ in pieces], [b for _, b in pieces], colors=t.muted,
-                      linestyles=(0, (4, 3)), linewidth=1.2 * PT, zorder=1, gid="as-of")
+            ax.vlines(
+                [asof["px"]] * len(pieces),
+                [a for a, _ in pieces],
+                [b for _, b in pieces],
+                colors=t.muted,
+                linestyles=(0, (4, 3)),
+                linewidth=1.2 * PT,
+                zorder=1,
+                gid="as-of",
+            )
             right = asof["px"] + 4 + text_width(asof["text"], SIZES["small"]) <= plot_w
-            draw_text(ax, {"x": asof["px"] + (4 if right else -4), "y": STRIP / 2, "text": asof["text"], "size": SIZES["small"],
-                           "bold": False, "color": t.muted, "align": "left" if right else "right", "event_id": ""})
+            draw_text(
+                ax,
+                {
+                    "x": asof["px"] + (4 if right else -4),
+                    "y": STRIP / 2,
+                    "text": asof["text"],
+                    "size": SIZES["small"],
+                    "bold": False,
+                    "color": t.muted,
+                    "align": "left" if right else "right",
+                    "event_id": "",
+                },
+            )
 
         # title block and the block under the axis, on the page axes
         y = PAD
         for line in f["title_lines"]:
-            page.text(PAD, y + 12.5, _mpl_text(line), fontsize=SIZES["title"] * PT, fontweight="bold", color=t.text, va="center")
+            page.text(
+                PAD,
+                y + 12.5,
+                _mpl_text(line),
+                fontsize=SIZES["title"] * PT,
+                fontweight="bold",
+                color=t.text,
+                va="center",
+            )
             y += 25
         y += 4
         for line in f["subtitle_lines"]:
-            page.text(PAD, y + 9.5, _mpl_text(line), fontsize=SIZES["subtitle"] * PT, color=t.muted, va="center")
+            page.text(
+                PAD, y + 9.5, _mpl_text(line), fontsize=SIZES["subtitle"] * PT, color=t.muted, va="center"
+            )
             y += 19
         off = f["below_top"]
         for s in f["symbols"]:
             x, y = PAD + s["x"], off + s["y"]
             if s["kind"] == "point":
-                page.scatter([x], [y], s=(s["size"] * PT) ** 2, marker=f["mpl_shapes"][s["category"]],
-                             c=[f["colors"][s["category"]]], zorder=3)
+                page.scatter(
+                    [x],
+                    [y],
+                    s=(s["size"] * PT) ** 2,
+                    marker=f["mpl_shapes"][s["category"]],
+                    c=[f["colors"][s["category"]]],
+                    zorder=3,
+                )
             elif s["kind"] in ("ring", "hollow"):
                 edge = t.accent if s["kind"] == "ring" else t.muted
-                page.scatter([x], [y], s=(s["size"] * PT) ** 2, marker="o", facecolors="none", edgecolors=edge,
-                             linewidths=2 * PT, zorder=3)
+                page.scatter(
+                    [x],
+                    [y],
+                    s=(s["size"] * PT) ** 2,
+                    marker="o",
+                    facecolors="none",
+                    edgecolors=edge,
+                    linewidths=2 * PT,
+                    zorder=3,
+                )
             else:
-                page.add_patch(Rectangle((x - s["size"] / 2, y - BAR / 2), s["size"], BAR, facecolor=to_rgba(t.muted, _span_alpha(t)),
-                                         edgecolor=t.muted, linewidth=PT))
+                page.add_patch(
+                    Rectangle(
+                        (x - s["size"] / 2, y - BAR / 2),
+                        s["size"],
+                        BAR,
+                        facecolor=to_rgba(t.muted, _span_alpha(t)),
+                        edgecolor=t.muted,
+                        linewidth=PT,
+                    )
+                )
         for item in f["texts"]:
             draw_text(page, dict(item, x=PAD + item["x"], y=off + item["y"]))
     return fig
