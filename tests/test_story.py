@@ -4,11 +4,12 @@ every piece of dataset text is escaped, and what is confirmed is told apart from
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 
 from conftest import IRS, SYNTHETIC, edit_cell, read_rows, write_rows
-from taxfirewall import load_incident, story
+from taxfirewall import backmatter, load_incident, story
 from taxfirewall.formatting import format_number
 from taxfirewall.quantity import Quantity
 
@@ -84,9 +85,9 @@ def test_story_tells_confirmed_from_unverified(irs, synth):
 def test_figures_table_lists_every_reported_value_with_source_verification_and_reason(irs):
     html = story.figures_table_html(irs)
     for _, v in irs.reported_values.iterrows():
-        assert f'<td data-label="Reported as">{story.escape(str(v["as_reported"]))}</td>' in html
+        assert f'<td data-label="Reported as">{escape(str(v["as_reported"]))}</td>' in html
     for reason in irs.figure_definitions["preferred_reason"]:
-        assert story.escape(str(reason)) in html
+        assert escape(str(reason)) in html
     assert html.count(">preferred</td>") == len(irs.figure_definitions)
     assert "court record" in html and "not independently verified" in html
 
@@ -107,12 +108,12 @@ def test_dataset_text_is_escaped_and_only_http_sources_are_linked(synthetic):
     inc = load_incident(synthetic)
     html = "".join(
         [
-            story.sources_html(inc),
+            backmatter.sources_html(inc),
             story.figures_table_html(inc),
             story.events_table_html(inc),
             story.narrative_html(inc),
             story.verification_html(inc),
-            story.corrections_html(inc),
+            backmatter.corrections_html(inc),
         ]
     )
     assert "<script>" not in html and "<b>copied" not in html
@@ -123,14 +124,14 @@ def test_dataset_text_is_escaped_and_only_http_sources_are_linked(synthetic):
 
 
 def test_corrections_log_is_shown_or_said_to_be_empty(synthetic):
-    assert "No corrections have been logged" in story.corrections_html(load_incident(synthetic))
+    assert "No corrections have been logged" in backmatter.corrections_html(load_incident(synthetic))
     (synthetic / "corrections.csv").write_text(
         "date,table,record_id,what_changed,why\n"
         '2024-06-01,figures,read-a,"value 80,000 -> 90,000",The agency\'s <final> audit\n',
         encoding="utf-8",
     )
     inc = load_incident(synthetic)
-    html = story.corrections_html(inc)
+    html = backmatter.corrections_html(inc)
     assert (
         "June 1, 2024" in html
         and "Records opened: 90,000" in html
@@ -179,7 +180,7 @@ def test_story_page_lists_the_stages_in_order_and_the_context_figures_one_by_one
     stages = re.findall(r"<li>(.*?)</li>", re.search(r"<ol[^>]*>(.*?)</ol>", page).group(1))
     assert len(stages) == len(incident.funnel)
     for item, (_, row) in zip(stages, incident.funnel.iterrows()):
-        assert item.startswith(story.escape(f"{row['label']}: "))
+        assert item.startswith(escape(f"{row['label']}: "))
     lists = re.findall(r'<ul class="tf-list">(.*?)</ul>', page)
     if len(incident.context):
         assert len(re.findall(r"<li>", lists[0])) == len(incident.context)

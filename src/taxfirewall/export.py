@@ -23,13 +23,13 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .charts import CHARTS
 from .data import Incident, load_incident
 from .layouts import diff, patch
 from .output import json_for_script, write_atomic
+from .templating import render
 from .theme import THEMES, get_theme, mpl_style
 from .vendor import EMBED_OPTIONS, bundle_name, vega_bundle
 
@@ -100,18 +100,6 @@ class ExportResult:
     files: list[Path]
 
 
-@lru_cache(maxsize=1)
-def _templates():
-    """The chart page and embed templates, autoescaped."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    return Environment(
-        loader=PackageLoader("taxfirewall", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
-
-
 def page_specs(charts: dict, default_theme: str) -> dict:
     """What a chart page carries: the default theme's article spec whole; each width of the
     default theme as its difference from that spec, and each other theme as its difference
@@ -136,29 +124,24 @@ def page_spec_at(carried: dict, theme: str, width: int) -> dict:
 
 def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
     """The standalone chart page (see module docstring)."""
-    return (
-        _templates()
-        .get_template("chart_page.html.j2")
-        .render(
-            slug=slug,
-            title=title,
-            alt=alt,
-            default_theme=default_theme,
-            specs_json=json_for_script(page_specs(charts, default_theme)),
-            options_json=json_for_script(EMBED_OPTIONS),
-            breakpoints_json=json_for_script(list(BREAKPOINTS)),
-            runtime=f"../{STATIC_DIR}/{bundle_name()}",
-            backgrounds={name: get_theme(name).background for name in THEMES},
-            texts={name: get_theme(name).text for name in THEMES},
-        )
+    return render(
+        "chart_page.html.j2",
+        slug=slug,
+        title=title,
+        alt=alt,
+        default_theme=default_theme,
+        specs_json=json_for_script(page_specs(charts, default_theme)),
+        options_json=json_for_script(EMBED_OPTIONS),
+        breakpoints_json=json_for_script(list(BREAKPOINTS)),
+        runtime=f"../{STATIC_DIR}/{bundle_name()}",
+        backgrounds={name: get_theme(name).background for name in THEMES},
+        texts={name: get_theme(name).text for name in THEMES},
     )
 
 
 def _embed_snippet(slug: str, base_url: str, default_theme: str, alt: str, title: str, height: int) -> str:
-    return (
-        _templates()
-        .get_template("embed.html.j2")
-        .render(slug=slug, base=base_url, theme=default_theme, alt=alt, title=title, height=height)
+    return render(
+        "embed.html.j2", slug=slug, base=base_url, theme=default_theme, alt=alt, title=title, height=height
     )
 
 

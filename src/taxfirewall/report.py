@@ -216,7 +216,7 @@ def render(
 ) -> str:
     """The report page for an executed notebook (a NotebookNode) of ``incident`` (an
     Incident, or None for a notebook that reads no dataset)."""
-    from . import story
+    from . import backmatter, story
     from .vendor import EMBED_OPTIONS
 
     prepared = prepare(nb)
@@ -255,9 +255,9 @@ def render(
             as_of=story.as_of(incident, parameters.get("as_of")),
             dataset=incident.folder.name,
             fingerprint=incident.fingerprint,
-            sources_html=story.sources_html(incident),
-            methodology_html=story.methodology_html(incident),
-            corrections_html="" if body_has_corrections else story.corrections_html(incident),
+            sources_html=backmatter.sources_html(incident),
+            methodology_html=backmatter.methodology_html(incident),
+            corrections_html="" if body_has_corrections else backmatter.corrections_html(incident),
         )
     html, _ = _exporter().from_notebook_node(prepared, resources={"tf": tf})
     if has_charts and not runtime.shared:
@@ -329,15 +329,8 @@ STATUS_TEXT = {
 def render_index(entries: list[dict], *, title: str, version: str) -> str:
     """The index page. ``entries``: dicts with slug, title, dek, status, href, thumb (a
     relative path) or card (inline SVG)."""
-    import jinja2
+    from .templating import render
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(TEMPLATES_DIR), str(TEMPLATES_DIR / REPORT_TEMPLATE)]),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
     for e in entries:
         e.setdefault("status_text", STATUS_TEXT.get(e["status"], e["status"]))
-    return env.get_template("index.html.j2").render(
-        entries=entries, title=title, version=version, colours=_colours("light")
-    )
+    return render("index.html.j2", entries=entries, title=title, version=version, colours=_colours("light"))

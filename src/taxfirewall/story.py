@@ -2,18 +2,20 @@
 the dataset and written by :mod:`taxfirewall.formatting`, never typed.
 
 Plain-text functions (:func:`narrative`, :func:`key_events`, :func:`verification_summary`)
-return unescaped strings; every ``*_html`` function escapes all dataset text with
-:func:`html.escape` and links a source only when its address starts with http:// or https://.
+return unescaped strings; every ``*_html`` function chooses what to say and leaves the markup
+to ``templates/story/fragments.html.j2``, which escapes all dataset text; a source is linked
+only when its address is http(s) (:func:`taxfirewall.templating.link`). The back matter
+(corrections log, methodology, sources) is :mod:`taxfirewall.backmatter`.
 """
 
 from __future__ import annotations
 
-from html import escape
-
-from . import asof, dates, verification
+from . import asof, verification
+from .backmatter import corrections_html as corrections_html  # notebooks show the log as story.*
 from .data import Incident, select_events
 from .formatting import format_date, format_number
 from .missing import present as _present
+from .templating import call, link
 from .verification import TIERS
 from .verification import label as verification_label
 
@@ -223,20 +225,15 @@ def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]
 
 
 # --------------------------------------------------------------------------- HTML pieces
+# What each fragment says is chosen here; templates/story/fragments.html.j2 marks it up.
 
 
-def _p(text: str) -> str:
-    return f"<p>{escape(text)}</p>"
+def _html(fragment: str, *args) -> str:
+    return call("story/fragments.html.j2", fragment, *args)
 
 
 def heading_html(text: str, level: int = 2) -> str:
-    level = min(max(int(level), 1), 6)
-    return f"<h{level}>{escape(str(text))}</h{level}>"
-
-
-def _list_html(items: list[str], ordered: bool = False, cls: str = "tf-list") -> str:
-    tag = "ol" if ordered else "ul"
-    return f'<{tag} class="{cls}">{"".join(f"<li>{escape(i)}</li>" for i in items)}</{tag}>'
+    return _html("heading", str(text), min(max(int(level), 1), 6))
 
 
 def narrative_html(incident: Incident, *, as_of_date: str | None = None) -> str:
@@ -244,51 +241,72 @@ def narrative_html(incident: Incident, *, as_of_date: str | None = None) -> str:
     by one on a phone), the key moments as a list after the timeline paragraph."""
     incident = incident.with_as_of(as_of_date)
     moments = key_events(incident)
-    parts = []
-    for lead, items, ordered in narrative_blocks(incident, as_of_date=as_of_date):
-        parts.append(_p(lead))
-        if items:
-            parts.append(_list_html(items, ordered))
-        if lead.startswith("The timeline has") and moments:
-            parts.append(
-                f'<p class="tf-list-head">Key moments:</p>{_list_html(moments, cls="tf-list tf-moments")}'
-            )
-    return f'<div class="tf-narrative">{"".join(parts)}</div>'
+    blocks = [
+        {
+            "lead": lead,
+            "items": items,
+            "ordered": ordered,
+            "moments_head": "Key moments:",
+            "moments": moments if lead.startswith("The timeline has") else [],
+        }
+        for lead, items, ordered in narrative_blocks(incident, as_of_date=as_of_date)
+    ]
+    return _html("narrative", blocks)
 
 
 def source_link(url, text: str) -> str:
     """Escaped ``text``, linked to ``url`` only when it is an http(s) address."""
-    url = _text(url).strip()
-    if url.lower().startswith(("http://", "https://")):
-        return f'<a href="{escape(url, quote=True)}" rel="noopener">{escape(text)}</a>'
-    return escape(text)
+    source = link(url, text)
+    return _html("link", source["url"], source["text"])
 
 
-def _source_cell(incident: Incident, source_id: str) -> str:
+def _source_of(incident: Incident, source_id: str) -> dict:
     match = incident.sources[incident.sources["source_id"] == source_id]
     if not len(match):
-        return escape(source_id)
+        return link("", source_id)
     s = match.iloc[0]
     outlet = _text(s["outlet"])
     title_ = _text(s["title"])
-    label = f"{outlet}: {title_}" if title_ else outlet
-    return source_link(s["url"], label)
+    return link(s["url"], f"{outlet}: {title_}" if title_ else outlet)
 
 
-def _row(cls: str, head: list[str], cells: list[str]) -> str:
-    """One table row of already-escaped cells, each labelled with its column (a phone shows
-    the label beside the value when the table turns into a list)."""
-    tds = "".join(f'<td data-label="{escape(h, quote=True)}">{c}</td>' for h, c in zip(head, cells))
-    return f'<tr class="{cls}">{tds}</tr>'
+FIGURE_COLUMNS = [
+    "Reported as",
+    "Reads as",
+    "Bounds the wording allows",
+    "Source",
+    "Attributed to",
+    "Verification",
+    "Preferred",
+]
 
 
-def _table(caption: str, head: list[str], body: str, cls: str) -> str:
-    ths = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
-    return (
-        f'<div class="table-wrap" role="region" aria-label="{escape(caption, quote=True)}" tabindex="0">'
-        f'<table class="tf-table {cls}"><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{ths}</tr></thead>{body}</table></div>"
-    )
+def _figure_group(incident: Incident, f) -> dict:
+    """One figure's rows: its reported values, headed by its preferred value and why."""
+    rv = incident.reported_values
+    stage = f"Stage {int(f['stage'])}: " if _present(f["stage"]) else ""
+    rows = [
+        {
+            "tier": verification.tier(v["verification"]),
+            "preferred": bool(v["preferred"]),
+            "cells": [
+                _text(v["as_reported"]),
+                _text(v["value_text"]),
+                _text(v["bounds_text"]),
+                _source_of(incident, _text(v["source_id"])),
+                _text(v["attributed_to"]),
+                verification_label(v["verification"]),
+                "preferred" if v["preferred"] else "",
+            ],
+        }
+        for _, v in rv[rv["figure_id"] == f["figure_id"]].iterrows()
+    ]
+    return {
+        "label": stage + _text(f["label"]),
+        "preferred": f"Preferred: {f['value_text']} ({verification_label(f['verification'])}).",
+        "reason": f"Why: {_text(f['preferred_reason'])}",
+        "rows": rows,
+    }
 
 
 def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
@@ -299,180 +317,35 @@ def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
     if role:
         pref = pref[pref["role"].astype(str) == role]
     pref = pref.assign(_order=pref["stage"].fillna(10**6)).sort_values(["_order"], kind="stable")
-    rv = incident.reported_values
-    head = [
-        "Reported as",
-        "Reads as",
-        "Bounds the wording allows",
-        "Source",
-        "Attributed to",
-        "Verification",
-        "Preferred",
-    ]
-    groups = []
-    for _, f in pref.iterrows():
-        stage = f"Stage {int(f['stage'])}: " if _present(f["stage"]) else ""
-        preferred = f["value_text"]
-        header = (
-            f'<tr class="tf-figure"><th colspan="{len(head)}" scope="rowgroup">'
-            f'<span class="tf-figure-label">{escape(stage + _text(f["label"]))}</span> '
-            f'<span class="tf-figure-pref">Preferred: {escape(preferred)} '
-            f"({escape(verification_label(f['verification']))}).</span> "
-            f'<span class="tf-reason">Why: {escape(_text(f["preferred_reason"]))}</span></th></tr>'
-        )
-        rows = []
-        for _, v in rv[rv["figure_id"] == f["figure_id"]].iterrows():
-            tier = verification.tier(v["verification"])
-            rows.append(
-                _row(
-                    f"tf-tier-{tier}{' tf-preferred' if v['preferred'] else ''}",
-                    head,
-                    [
-                        escape(_text(v["as_reported"])),
-                        escape(_text(v["value_text"])),
-                        escape(_text(v["bounds_text"])),
-                        _source_cell(incident, _text(v["source_id"])),
-                        escape(_text(v["attributed_to"])),
-                        escape(verification_label(v["verification"])),
-                        "preferred" if v["preferred"] else "",
-                    ],
-                )
-            )
-        groups.append(f"<tbody>{header}{''.join(rows)}</tbody>")
     what = {"funnel": "funnel stage", "context": "context figure"}.get(role or "", "figure")
-    return _table(f"Every reported value, by {what}, with its source", head, "".join(groups), "tf-figures")
+    return _html(
+        "figures_table",
+        f"Every reported value, by {what}, with its source",
+        FIGURE_COLUMNS,
+        [_figure_group(incident, f) for _, f in pref.iterrows()],
+    )
 
 
 def events_table_html(incident: Incident, *, start=None, end=None, categories=None) -> str:
     """The timeline's events (optionally a date window and categories) as a table."""
     tl = select_events(incident.timeline, start, end, categories)
-    head = ["Date", "Event", "What happened", "Sources", "Verification"]
     rows = []
     for _, r in tl.iterrows():
-        sources = ", ".join(_source_cell(incident, sid) for sid in r["source_list"])
         note = _text(r["seed_wording"])
-        what = escape(_text(r["description"]))
-        if note:
-            what += f'<br><span class="tf-note">Earlier accounts differ: {escape(note)}</span>'
-        cls = "tf-highlight " if bool(r["key"]) else ""
-        when = _event_date(r) + (" (scheduled)" if r["upcoming"] else "")
-        rows.append(
-            _row(
-                f"{cls}tf-tier-{verification.tier(r['verification'])}",
-                head,
-                [
-                    escape(when),
-                    escape(_text(r["title"])),
-                    what,
-                    sources,
-                    escape(verification_label(r["verification"])),
-                ],
-            )
-        )
-    return _table("Timeline events, with sources", head, f"<tbody>{''.join(rows)}</tbody>", "tf-events")
+        cells = [
+            _event_date(r) + (" (scheduled)" if r["upcoming"] else ""),
+            _text(r["title"]),
+            {"text": _text(r["description"]), "note": note and f"Earlier accounts differ: {note}"},
+            [_source_of(incident, sid) for sid in r["source_list"]],
+            verification_label(r["verification"]),
+        ]
+        rows.append({"key": bool(r["key"]), "tier": verification.tier(r["verification"]), "cells": cells})
+    head = ["Date", "Event", "What happened", "Sources", "Verification"]
+    return _html("events_table", "Timeline events, with sources", head, rows)
 
 
 def verification_html(incident: Incident) -> str:
-    items = "".join(_p(text) for text in verification_summary(incident))
-    return f'<div class="tf-verification">{items}</div>'
-
-
-_RECORD_NAMES = {  # table: (id column, what a reader calls a row, the column that names it)
-    "figure_definitions": ("figure_id", "figure", "label"),
-    "figures": ("value_id", "reported value", "as_reported"),
-    "events": ("event_id", "event", "title"),
-    "sources": ("source_id", "source", "outlet"),
-}
-
-
-def _record_name(incident: Incident, table: str, record_id: str) -> tuple[str, str]:
-    """(kind, name) of a corrected row in reader's words: ('event', 'IRS–DHS agreement
-    signed'); a reported value is named with its figure's label. Ids stay in the data."""
-    key, kind, column = _RECORD_NAMES.get(table, ("", table.replace("_", " "), ""))
-    rows = incident.tables[table] if key else None
-    match = rows[rows[key] == record_id] if rows is not None else []
-    if not len(match):
-        return kind, ""
-    name = _text(match.iloc[0][column])
-    if table == "figures":
-        label = incident.figure_definitions.set_index("figure_id")["label"].get(
-            match.iloc[0]["figure_id"], ""
-        )
-        name = f"{label}: {name}" if label else name
-    return kind, name
-
-
-def corrections_html(incident: Incident, *, heading: str = "h2") -> str:
-    """The corrections log (shown in every report), or a line saying it is empty."""
-    c = incident.corrections
-    if len(c):
-        head = ["Date", "What", "Item", "What changed", "Why"]
-        names = [_record_name(incident, _text(r["table"]), _text(r["record_id"])) for _, r in c.iterrows()]
-        rows = "".join(
-            "<tr>"
-            f"<td>{escape(format_date(r['date'], r['date'], 'day'))}</td>"
-            f"<td>{escape(kind)}</td>"
-            f"<td>{escape(name)}</td>"
-            f"<td>{escape(_text(r['what_changed']))}</td>"
-            f"<td>{escape(_text(r['why']))}</td></tr>"
-            for (_, r), (kind, name) in zip(c.iterrows(), names)
-        )
-        body = _table("Corrections log", head, f"<tbody>{rows}</tbody>", "tf-corrections-table")
-    else:
-        body = "<p>No corrections have been logged since publication.</p>"
-    return (
-        f'<section class="tf-corrections" data-tf-section="corrections">'
-        f"<{heading}>Corrections</{heading}>{body}</section>"
-    )
-
-
-def sources_html(incident: Incident) -> str:
-    """Every source document, in the dataset's order."""
-    items = []
-    for _, s in incident.sources.iterrows():
-        outlet, title_ = _text(s["outlet"]), _text(s["title"])
-        published = ""
-        if _present(s["published"]) and dates.precision_of(str(s["published"])):
-            p = dates.precision_of(str(s["published"]))
-            a, b = dates.window(str(s["published"]), p)
-            published = format_date(a, b, p)
-        url = _text(s["url"]).strip()
-        head = source_link(url, title_ or outlet)
-        bits = [f"<cite>{head}</cite>"]
-        if title_:
-            bits.append(escape(outlet))
-        if published:
-            bits.append(escape(published))
-        items.append(
-            f'<li id="source-{escape(_text(s["source_id"]), quote=True)}">{", ".join(bits)}. '
-            f'<span class="tf-note">{escape(_text(s["verification"]))}</span></li>'
-        )
-    return f'<ol class="tf-sources">{"".join(items)}</ol>'
-
-
-def methodology_html(incident: Incident) -> str:
-    """How the numbers were collected and chosen, with the dataset's licence."""
-    licences = [
-        source_link(lic.get("path"), str(lic.get("title") or lic.get("name") or ""))
-        for lic in incident.schema.descriptor.get("licenses", []) or []
-    ]
-    paras = [
-        escape(
-            f"Every figure here comes from the {_count(len(incident.sources))} sources listed below. Each value is "
-            f"recorded as the source reported it, with the lowest and highest numbers its wording allows; "
-            f"vague quantities stay ranges and are drawn as ranges. Where sources disagree, all values are kept "
-            f"and one is preferred: a court record or official report over press roundings, an exact count over "
-            f"a rounded one, a later correction over the original."
-        ),
-        escape(
-            "Verification says how well each value or event is established, from court records to claims no "
-            "public source corroborates; unverified claims are labelled and never stated as fact. Funnel stages "
-            "measure one chain of the same people or records; context figures are never added into it."
-        ),
-    ]
-    if licences:
-        paras.append(f"Data licence: {', '.join(licences)}.")
-    return "".join(f"<p>{p}</p>" for p in paras)
+    return _html("verification", verification_summary(incident))
 
 
 # --------------------------------------------------------------------------- README findings
