@@ -27,6 +27,8 @@ SHAPES = (
     "circle",
 )
 MPL_SHAPES = ("o", "s", "D", "^", "P", "v", ">", "<", "o")
+MPL_MARKER = dict(zip(SHAPES, MPL_SHAPES))  # a Vega shape name -> matplotlib's marker
+ROLES = ("background", "text", "muted", "grid", "ink", "accent", "range_fill")  # colours a scene names
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,15 @@ class Theme:
     accent: str  # what the story turns on (highlighted events, callouts)
     range_fill: str  # fill of a range-only span (drawn with a hatch or at reduced weight)
     palette: tuple[str, ...] = field(default_factory=tuple)
+
+    def colour(self, role: str, categories=()) -> str:
+        """The colour a chart scene names by role: one of :data:`ROLES`, or
+        "category:<name>", coloured by the name's position in ``categories``."""
+        if role.startswith("category:"):
+            return self.category_colors(categories)[role.split(":", 1)[1]]
+        if role not in ROLES:
+            raise ValueError(f"unknown colour role {role!r} (expected one of: {', '.join(ROLES)})")
+        return getattr(self, role)
 
     def category_colors(self, categories) -> dict[str, str]:
         return {c: self.palette[i % len(self.palette)] for i, c in enumerate(categories)}

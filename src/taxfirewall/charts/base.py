@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..data import Incident
 from ..theme import Theme
+from .scene import Scene
 
 
 def source_line(incident: Incident, source_ids) -> str:
@@ -24,11 +25,11 @@ def source_line(incident: Incident, source_ids) -> str:
 
 @dataclass
 class Chart:
-    """One chart's content, renderable two ways.
+    """One chart's content, drawn two ways from one scene.
 
     ``data`` is exactly the table the chart draws (written beside every export as CSV);
-    ``alt_text`` is generated from it. ``build_altair`` and ``build_matplotlib`` are the
-    chart module's renderers, bound to this content.
+    ``alt_text`` is generated from it. ``layout`` lays the chart out at its width as a
+    :class:`~taxfirewall.charts.scene.Scene`, which either renderer draws.
     """
 
     slug: str
@@ -43,21 +44,35 @@ class Chart:
     theme: Theme
     width: int
     options: dict = field(default_factory=dict)
+    layout: Callable[[Chart], Scene] | None = None
+    relayout: Callable[[int], Chart] | None = None  # the same chart laid out at another width
+    # a chart not yet laid out as a scene draws itself (until the timeline is ported)
     build_altair: Callable[[Chart], object] | None = None
     build_matplotlib: Callable[[Chart], object] | None = None
-    relayout: Callable[[int], Chart] | None = None  # the same chart laid out at another width
 
     @property
     def footer_lines(self) -> list[str]:
         return [line for line in (self.sources, self.notes, self.credit and f"Chart: {self.credit}") if line]
 
+    def scene(self) -> Scene:
+        """What this chart draws, in pixels at its width."""
+        return self.layout(self)
+
     def altair(self):
         """The interactive Vega-Lite chart (tooltips; ``description`` = alt text)."""
-        return self.build_altair(self)
+        if self.layout is None:
+            return self.build_altair(self)
+        from .render.vega import to_altair
+
+        return to_altair(self.scene(), self.theme)
 
     def figure(self):
         """The static matplotlib Figure (title/desc metadata carry the alt text)."""
-        return self.build_matplotlib(self)
+        if self.layout is None:
+            return self.build_matplotlib(self)
+        from .render.mpl import to_figure
+
+        return to_figure(self.scene(), self.theme)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # In a notebook a Chart displays as its altair rendering: JupyterLab draws it
