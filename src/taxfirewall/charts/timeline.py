@@ -35,7 +35,7 @@ both renderers only draw it.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -45,13 +45,12 @@ from ..data import Incident, as_window, load_incident, select_events
 from ..formatting import format_date
 from ..theme import PT, SIZES, Theme, contrast, get_theme, mpl_style, vega_config
 from .base import Chart, source_line
+from .packing import knockout, label_options, pack, ticks, two_lines
 from .text import SPARE, wrap
 from .text import text_width as _raw_width
 
 PAD = 8  # outer padding, as in the house vega config (px)
 STRIP = 20  # top strip of the plot that holds the "As of" label
-GAP = 6  # between a mark and its label
-ROOM = 8  # minimum clear space between two items in a row
 DOT, DOT_KEY = 10, 14  # point diameters (px): ordinary, key moment
 RING = 6  # the accent ring is this much wider than its point
 BAR = 8  # thickness of a month/year bar
@@ -84,127 +83,7 @@ def _iso(ts: pd.Timestamp, precision: str = "day") -> str:
     return {"day": f"{ts:%Y-%m-%d}", "month": f"{ts:%Y-%m}", "year": f"{ts:%Y}"}[precision]
 
 
-def _ticks(d0: pd.Timestamp, d1: pd.Timestamp, plot_w: float) -> list[tuple[float, str, pd.Timestamp]]:
-    """Calendar-aligned ticks (px, label, date) whose labels fit without touching."""
-    size = SIZES["small"]
-    px = lambda t: (t - d0) / (d1 - d0) * plot_w  # noqa: E731
-    first_day = d0.ceil("D")
-    steps = (
-        [("D", n) for n in (1, 2, 7, 14)]
-        + [("M", n) for n in (1, 2, 3, 6)]
-        + [("Y", n) for n in (1, 2, 5, 10, 25, 50)]
-    )
-    best: list = []
-    for unit, n in steps:
-        if unit == "D":
-            cands = list(pd.date_range(first_day, d1, freq=f"{n}D"))
-        elif unit == "M":
-            cands = [
-                t
-                for t in pd.date_range(first_day.to_period("M").to_timestamp(), d1, freq="MS")
-                if t >= d0 and (t.month - 1) % n == 0
-            ]
-        else:
-            cands = [
-                t for t in pd.date_range(f"{d0.year}-01-01", d1, freq="YS") if t >= d0 and t.year % n == 0
-            ]
-        if len(cands) > 60:
-            continue
-        kept: list[tuple[float, str, pd.Timestamp]] = []
-        for t in cands:
-            first = not kept
-            if unit == "D":
-                label = f"{t:%b} {t.day}" + (f", {t.year}" if first or (t.month, t.day) == (1, 1) else "")
-            elif unit == "M":
-                label = f"{t.year}" if t.month == 1 else (f"{t:%b} {t.year}" if first else f"{t:%b}")
-            else:
-                label = f"{t.year}"
-            x, w = px(t), text_width(label, size)
-            if x - w / 2 >= 0 and x + w / 2 <= plot_w:
-                kept.append((x, label, t))
-        fits = all(
-            b[0] - a[0] >= (text_width(a[1], size) + text_width(b[1], size)) / 2 + 14
-            for a, b in zip(kept, kept[1:])
-        )
-        if fits and kept:
-            return kept
-        best = best or kept[:1]
-    return best
-
-
 # --------------------------------------------------------------------------- layout
-
-
-def _fits(rows: list, k: int, segs) -> bool:
-    return all(
-        all(x1 + ROOM <= a or x0 - ROOM >= b for a, b in (rows[k + off] if k + off < len(rows) else []))
-        for off, x0, x1 in segs
-    )
-
-
-def _pack(items: list[list[list[tuple[int, float, float]]]]) -> tuple[list[tuple[int, int]], int]:
-    """First-fit rows, top down, in the items' (date) order. Each item offers candidate
-    placements in order of preference, each a list of (row offset, x0, x1) segments; it
-    takes the first row where any candidate collides with nothing. Returns (row, choice)."""
-    rows: list[list[tuple[float, float]]] = []
-    placed = []
-    for candidates in items:
-        k = 0
-        while not any(_fits(rows, k, segs) for segs in candidates):
-            k += 1
-        choice = next(i for i, segs in enumerate(candidates) if _fits(rows, k, segs))
-        for off, x0, x1 in candidates[choice]:
-            while len(rows) <= k + off:
-                rows.append([])
-            rows[k + off].append((x0, x1))
-        placed.append((k, choice))
-    return placed, len(rows)
-
-
-def _two_lines(title: str, size: float, bold: bool) -> str | None:
-    """The title split into two lines of the most even width (None for one word)."""
-    words = title.split()
-    if len(words) < 2:
-        return None
-    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    return "\n".join(
-        min(splits, key=lambda ab: max(text_width(ab[0], size, bold), text_width(ab[1], size, bold)))
-    )
-
-
-def _label_options(m0: float, m1: float, variants, plot_w: float, asof_px, is_point: bool):
-    """Where a label may go for a mark spanning m0..m1, best first, as
-    (side, x0, x1, text): for each text variant (one line, then the title on two lines)
-    beside the mark, right then left; finally just above the mark, which always fits."""
-    options = []
-    for text, width in variants:
-        beside = []
-        if m1 + GAP + width <= plot_w:
-            beside.append(("right", m1 + GAP, m1 + GAP + width, text))
-        if m0 - GAP - width >= 0:
-            beside.append(("left", m0 - GAP - width, m0 - GAP, text))
-        beside.sort(
-            key=lambda o: asof_px is not None and o[1] - 3 < asof_px < o[2] + 3
-        )  # rather not across the as-of rule
-        options += beside
-    text, width = variants[0]
-    anchor = (m0 + m1) / 2 - width / 2 if is_point else m0
-    x0 = min(max(anchor, 0.0), max(plot_w - width, 0.0))
-    return options + [("above", x0, x0 + width, text)]
-
-
-def _knockout(x: float, y0: float, y1: float, boxes) -> list[list[float]]:
-    """The pieces of a vertical line at ``x`` from y0 to y1 that miss every label box
-    (x0, x1, top, bottom): gridlines and the as-of rule stop short of words."""
-    cuts = sorted((top, bottom) for x0, x1, top, bottom in boxes if x0 - 3 <= x <= x1 + 3)
-    pieces, y = [], y0
-    for top, bottom in cuts:
-        if top - 2 > y:
-            pieces.append([round(y, 2), round(min(top - 2, y1), 2)])
-        y = max(y, bottom + 2)
-    if y < y1:
-        pieces.append([round(y, 2), round(y1, 2)])
-    return [p for p in pieces if p[1] - p[0] >= 10]  # slivers between two labels are noise
 
 
 def _row_metrics(compact: bool) -> dict:
@@ -343,13 +222,15 @@ def _lay_out(
             size = SIZES["small"] if compact else SIZES["label"]
             date_w = text_width(row["sublabel"], SIZES["small"]) if row["sublabel"] else 0.0
             texts = [str(n) if compact else row["title"]]
-            if not compact and (two := _two_lines(row["title"], size, row["highlight"])):
+            if not compact and (
+                two := two_lines(row["title"], partial(text_width, size=size, bold=row["highlight"]))
+            ):
                 texts.append(two)  # narrower and taller: for a mark with no room beside it on one line
             variants = [
                 (t, max(date_w, *(text_width(line, size, row["highlight"]) for line in t.split("\n"))))
                 for t in texts
             ]
-            options = _label_options(row["m0"], row["m1"], variants, plot_w, asof_px, row["mark"] == "point")
+            options = label_options(row["m0"], row["m1"], variants, plot_w, asof_px, row["mark"] == "point")
         candidates = []
         for side, x0, x1, text in options:
             depth = _depth(text, bool(row["sublabel"]), metrics["row_h"])
@@ -363,7 +244,7 @@ def _lay_out(
                 candidates.append([(0, row["m0"], row["m1"])])
         items.append(candidates)
         choices.append(options)
-    placed, n_lanes = _pack(items)
+    placed, n_lanes = pack(items)
     top = STRIP + 4
     for row, options, (lane, choice) in zip(dated_rows, choices, placed):
         side, x0, x1, text = options[choice]
@@ -610,7 +491,7 @@ def timeline_chart(
         chosen=chosen,
     )
 
-    ticks = _ticks(d0, d1, plot_w)
+    axis_ticks = ticks(d0, d1, plot_w, lambda s: text_width(s, SIZES["small"]))
     boxes = [  # every label's extent: gridlines and the as-of rule stop short of them
         (
             r["label_x0"],
@@ -627,15 +508,15 @@ def timeline_chart(
         "plot_height": plot_h,
         "compact": compact,
         "categories": enum,
-        "ticks": [(round(x, 2), label, int(t.value // 10**6)) for x, label, t in ticks],
-        "gridlines": [_knockout(x, STRIP, plot_h, boxes) for x, _, _ in ticks],
+        "ticks": [(round(x, 2), label, int(t.value // 10**6)) for x, label, t in axis_ticks],
+        "gridlines": [knockout(x, STRIP, plot_h, boxes) for x, _, _ in axis_ticks],
         "as_of": None
         if asof_px is None
         else {
             "px": round(asof_px, 2),
             "ms": int(asof_at.value // 10**6),
             "text": f"As of {format_date(*asof)}",
-            "segments": _knockout(asof_px, 3, plot_h, boxes),
+            "segments": knockout(asof_px, 3, plot_h, boxes),
         },
     }
     source_ids = tuple(dict.fromkeys(sid for lst in shown["source_list"] for sid in lst))
