@@ -48,6 +48,8 @@ from .base import Chart, source_line
 from .packing import knockout, label_options, pack, ticks, two_lines
 from .text import SPARE, wrap
 from .text import text_width as _raw_width
+from .words import humanise
+from .words import timeline as words
 
 PAD = 8  # outer padding, as in the house vega config (px)
 STRIP = 20  # top strip of the plot that holds the "As of" label
@@ -64,16 +66,6 @@ DAY = pd.Timedelta(days=1)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in px of ``text`` at ``size`` px, with the hinting spare."""
     return _raw_width(text, size, bold) * SPARE
-
-
-def humanise(name: str) -> str:
-    """'data_transfer' -> 'Data transfer'."""
-    text = str(name).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 # --------------------------------------------------------------------------- dates
@@ -114,10 +106,7 @@ def _event_rows(shown: pd.DataFrame) -> list[dict]:
                 "category": str(r["category"]),
                 "category_label": humanise(r["category"]),
                 "date_text": date_text,
-                "date_detail": {
-                    "month": f"{date_text} (day not known)",
-                    "year": f"{date_text} (month and day not known)",
-                }.get(precision, date_text),
+                "date_detail": words.date_detail(date_text, precision),
                 "precision": precision,
                 "start": r["start"],
                 "end": r["end"],
@@ -128,15 +117,7 @@ def _event_rows(shown: pd.DataFrame) -> list[dict]:
                 "verification": str(r["verification"]),
                 "verification_label": verification.label(r["verification"]),
                 "outlets": str(r["outlets"]),
-                "sublabel_text": " · ".join(
-                    x
-                    for x in (
-                        date_text,
-                        "scheduled" if r["upcoming"] else "",
-                        verification.short(r["verification"]),
-                    )
-                    if x
-                ),
+                "sublabel_text": words.sublabel(date_text, bool(r["upcoming"]), r["verification"]),
                 "source_ids": "; ".join(r["source_list"]),
                 "mark": "list" if r["undated"] else ("point" if precision == "day" else "span"),
                 "runs_before": False,
@@ -268,100 +249,6 @@ def _lay_out(
     return compact, float(top + max(n_lanes, 1) * metrics["row_h"] + 4)
 
 
-def _words(
-    dated_rows, undated_rows, enum, *, compact, annotate, asof, asof_why, asof_drawn, window_text, chosen
-):
-    """Subtitle, alt text and notes, generated from what is drawn (dates via format_date)."""
-    spans = [r for r in dated_rows if r["mark"] == "span"]
-    keys = [r for r in dated_rows if r["highlight"] and not r["upcoming"]]
-    upcoming = [r for r in dated_rows if r["upcoming"]]
-    others = [r for r in dated_rows if not r["highlight"] and not r["upcoming"] and r["mark"] == "point"]
-    asof_text = format_date(*asof) if asof else ""
-
-    def roll(rs):  # "Title (April 7, 2025); ..." or, with no date, "Title, date not found (2026); ..."
-        def one(r):
-            note = ", ".join(x for x in (r["date_text"], verification.caveat(r["verification"])) if x)
-            return f"{r['title']}, {note}" if r["undated"] else f"{r['title']} ({note})"
-
-        return "; ".join(one(r) for r in rs)
-
-    def are(rs, one, many):
-        return one if len(rs) == 1 else many
-
-    if dated_rows:
-        first, last = dated_rows[0], max(dated_rows, key=lambda r: (r["start"], r["end"]))
-        inside = lambda a, b: b["start"] <= a["start"] and a["end"] <= b["end"]  # noqa: E731
-        if inside(last, first) or inside(first, last):  # e.g. a "February 2024" event inside a "2024" one
-            outer = first if inside(last, first) else last
-            when = f"{'on' if outer['precision'] == 'day' else 'in'} {outer['date_text']}"
-        else:
-            when = f"from {first['date_text']} to {last['date_text']}"
-        subtitle = f"{_plural(len(dated_rows), 'event')} {when}"
-    else:
-        subtitle = "No dated events" + (f" from {window_text}" if window_text else "")
-    if spans:
-        subtitle += f"; {len(spans)} known only to the month or year {are(spans, 'is drawn as a bar', 'are drawn as bars')}"
-    if undated_rows:
-        subtitle += f"{',' if spans else ';'} {len(undated_rows)} with no date found {are(undated_rows, 'is', 'are')} listed below"
-
-    cats = [humanise(c) for c in enum if any(r["category"] == c for r in dated_rows + undated_rows)]
-    alt = [
-        f"A timeline of {_plural(len(dated_rows), 'dated event')} {when}, each drawn at its date on a horizontal time axis "
-        f"and coloured and shaped by category ({', '.join(cats)})."
-        if dated_rows
-        else "A timeline with no dated events to draw."
-    ]
-    if keys:
-        alt.append(
-            f"Highlighted as {are(keys, 'the key moment', 'key moments')}, with larger ringed marks: {roll(keys)}."
-        )
-    if others:
-        alt.append(f"Other events: {roll(others)}.")
-    if upcoming:
-        alt.append(f"Scheduled after {asof_text}, drawn with hollow marks: {roll(upcoming)}.")
-    if spans:
-        alt.append(
-            f"{_plural(len(spans), 'event')} {are(spans, 'is', 'are')} known only to the month or year and drawn as "
-            f"{are(spans, 'a bar', 'bars')} across that period: {roll(spans)}."
-        )
-    if undated_rows:
-        alt.append(
-            f"{_plural(len(undated_rows), 'event')} with no date found {are(undated_rows, 'is', 'are')} "
-            f"listed below the axis: {roll(undated_rows)}."
-        )
-    if asof_drawn:
-        alt.append(f"A dashed vertical line marks {asof_text}, the date the data is current to.")
-    elif asof:
-        alt.append(f"Data as of {asof_text}.")
-    if annotate and compact and dated_rows:
-        alt.append("Events are numbered in date order; a numbered key below gives each title and date.")
-
-    notes = []
-    if spans:
-        notes.append(
-            "Bars: events dated only to the month or year; each happened at some point in that period."
-        )
-    if any(r["runs_before"] or r["runs_after"] for r in spans):
-        notes.append("An arrowhead marks a bar that runs on beyond the dates shown.")
-    if undated_rows:
-        notes.append(
-            "Date not found: events whose date was sought but not found, with the years they may fall in."
-        )
-    if keys:
-        notes.append("Ringed marks and bold labels: the key moments.")
-    if upcoming:
-        notes.append(f"Hollow marks: scheduled, after {asof_text}.")
-    if asof:
-        notes.append(
-            f"{'Dashed line: data' if asof_drawn else 'Data'} as of {asof_text}{', ' + asof_why if asof_why else ''}."
-        )
-    if window_text:
-        notes.append(f"Showing events from {window_text} only.")
-    if chosen is not None:
-        notes.append(f"Showing only: {', '.join(humanise(c) for c in enum if c in chosen)}.")
-    return subtitle + ".", " ".join(alt), " ".join(notes)
-
-
 COLUMNS = [
     "event_id",
     "number",
@@ -472,24 +359,21 @@ def timeline_chart(
     for c in ("start", "end"):
         data[c] = pd.to_datetime(data[c]).astype(tl[c].dtype)
 
-    window_text = ""
-    if ws is not None or we is not None:
-        window_text = (
-            f"{format_date(ws, ws, 'day') if ws is not None else 'the first event'} to "
-            f"{format_date(we, we, 'day') if we is not None else 'the latest event'}"
-        )
-    subtitle, alt_text, notes = _words(
-        dated_rows,
-        [r for r in rows if r["mark"] == "list"],
-        enum,
+    window_text = words.window_text(ws, we)
+    drawn = words.Drawn(
+        dated=dated_rows,
+        undated=[r for r in rows if r["mark"] == "list"],
+        categories=enum,
         compact=compact,
         annotate=annotate,
-        asof=asof,
+        asof_text=format_date(*asof) if asof else "",
         asof_why=asof_why,
         asof_drawn=asof_px is not None,
-        window_text=window_text,
+        cut_off=any(r["runs_before"] or r["runs_after"] for r in dated_rows if r["mark"] == "span"),
+        window=window_text,
         chosen=chosen,
     )
+    subtitle, alt_text, notes = words.subtitle(drawn), words.alt_text(drawn), words.notes(drawn)
 
     axis_ticks = ticks(d0, d1, plot_w, lambda s: text_width(s, SIZES["small"]))
     boxes = [  # every label's extent: gridlines and the as-of rule stop short of them
@@ -515,7 +399,7 @@ def timeline_chart(
         else {
             "px": round(asof_px, 2),
             "ms": int(asof_at.value // 10**6),
-            "text": f"As of {format_date(*asof)}",
+            "text": words.as_of_label(format_date(*asof)),
             "segments": knockout(asof_px, 3, plot_h, boxes),
         },
     }
@@ -595,7 +479,7 @@ def _frame(chart: Chart) -> dict:
         y += 6
     undated = d[d["mark"] == "list"]
     if len(undated):
-        text(0, y + 7, "Date not found", small, True, color=t.muted)
+        text(0, y + 7, words.DATE_NOT_FOUND, small, True, color=t.muted)
         y += 18
         for _, r in undated.iterrows():
             symbols.append(
@@ -614,11 +498,11 @@ def _frame(chart: Chart) -> dict:
     # legend: what the marks mean, flowing into rows
     legend = [("point", c, humanise(c)) for c in meta["categories"] if (d["category"] == c).any()]
     if dated["highlight"].any():
-        legend.append(("ring", None, "Key moment"))
+        legend.append(("ring", None, words.KEY_MOMENT))
     if dated["upcoming"].any():
-        legend.append(("hollow", None, "Scheduled"))
+        legend.append(("hollow", None, words.SCHEDULED))
     if (d["mark"] == "span").any():
-        legend.append(("bar", None, "Dated only to month or year"))
+        legend.append(("bar", None, words.SPAN))
     x = 0.0
     y += 4
     for kind, cat, name in legend:
@@ -707,16 +591,6 @@ def _event_labels(chart: Chart) -> list[dict]:
 
 # --------------------------------------------------------------------------- altair
 
-_TOOLTIP = [
-    ("title", "Event"),
-    ("date_detail", "Date"),
-    ("category_label", "Category"),
-    ("description", "What happened"),
-    ("actors", "Who"),
-    ("outlets", "Sources"),
-    ("verification_label", "Verification"),
-]
-
 
 def _span_alpha(t: Theme) -> float:
     """Fill opacity of a month/year bar: lighter than a point, but still visible on a dark page."""
@@ -741,9 +615,7 @@ def _records(frame: pd.DataFrame, columns) -> list[dict]:
     ``aria`` is what a screen reader announces for the mark."""
     out = []
     for _, r in frame.iterrows():
-        rec = {
-            "aria": f"{r['title']}, {r['date_detail']}, {r['category_label']}{', key moment' if r['highlight'] else ''}"
-        }
+        rec = {"aria": words.aria(r)}
         for c in columns:
             v = r[c]
             if v is None or (not isinstance(v, str) and pd.isna(v)):
@@ -793,8 +665,8 @@ def build_altair(chart: Chart):
     # Tooltip text and the screen-reader label live once per event, in one table that every
     # event mark looks up by id (key-moment rings would otherwise carry second copies).
     tips = [
-        {"event_id": r["event_id"], "aria": r["aria"], "tt": {name: r[c] for c, name in _TOOLTIP}}
-        for r in _records(d, ["event_id"] + [c for c, _ in _TOOLTIP])
+        {"event_id": r["event_id"], "aria": r["aria"], "tt": {name: r[c] for c, name in words.TOOLTIP}}
+        for r in _records(d, ["event_id"] + [c for c, _ in words.TOOLTIP])
     ]
     tip_data = alt.LookupData(data=alt.InlineData(values=tips), key="event_id", fields=["aria", "tt"])
 
