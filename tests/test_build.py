@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import ROOT, edit_cell
-from taxfirewall import build as buildmod
+from taxfirewall.build import plan as buildplan
 from taxfirewall.cli import main
 from taxfirewall.manifest import ManifestError, check_reports, load_manifest
 
@@ -163,7 +163,9 @@ def test_bad_dataset_prints_its_problems_and_exits_2_before_any_kernel(
     def no_kernels(*a, **k):
         raise AssertionError("a kernel was about to start")
 
-    monkeypatch.setattr(buildmod, "_execute", no_kernels)
+    from taxfirewall.build import pool
+
+    monkeypatch.setattr(pool, "run_reports", no_kernels)
     assert run_cli(manifest, tmp_path / "out") == 2
     err = capsys.readouterr().err
     assert "problem(s) with the dataset" in err and "figures.csv:2:value" in err
@@ -172,13 +174,13 @@ def test_bad_dataset_prints_its_problems_and_exits_2_before_any_kernel(
 def test_report_key_changes_with_each_input(tmp_path, synthetic):
     manifest = write_manifest(tmp_path / "reports.toml", [report("synth", incident=str(synthetic))])
     plan = check_reports(load_manifest(manifest), tmp_path)[0]
-    key = buildmod.Keys().key(plan)
-    assert key == buildmod.Keys().key(plan)
+    key = buildplan.Keys().key(plan)
+    assert key == buildplan.Keys().key(plan)
     (synthetic / "notes.txt").write_text("any file in the incident folder counts")
-    assert buildmod.Keys().key(plan) != key
+    assert buildplan.Keys().key(plan) != key
     write_manifest(tmp_path / "reports.toml", [report("synth", incident=str(synthetic), funnel_scale="log")])
     plan2 = check_reports(load_manifest(manifest), tmp_path)[0]
-    assert buildmod.Keys().key(plan2) != buildmod.Keys().key(plan)
+    assert buildplan.Keys().key(plan2) != buildplan.Keys().key(plan)
 
 
 def test_unchanged_path_is_fast_and_imports_no_heavy_library(tmp_path):
@@ -189,13 +191,14 @@ def test_unchanged_path_is_fast_and_imports_no_heavy_library(tmp_path):
     manifest = write_manifest(tmp_path / "reports.toml", [report("a"), report("b", "03_timeline")])
     out = tmp_path / "out"
     plans = check_reports(load_manifest(manifest), out)
-    keys = buildmod.Keys()
-    state = {"format": buildmod.STATE_FORMAT, "reports": {}}
+    keys = buildplan.Keys()
+    state = buildplan.BuildState()
     for p in plans:
-        state["reports"][p.report.slug] = {"good": keys.key(p), "attempt": {"key": keys.key(p), "ok": True}}
+        good = buildplan.Record(good=keys.key(p), attempt=buildplan.Attempt(keys.key(p), True))
+        state = state.with_record(p.report.slug, good)
         (out / f"{p.report.slug}.html").parent.mkdir(parents=True, exist_ok=True)
         (out / f"{p.report.slug}.html").write_text("<p>old</p>")
-    buildmod.save_state(out, state)
+    buildplan.save_state(out, state)
     code = (
         "import sys, time; t = time.perf_counter(); from taxfirewall.cli import main; "
         f"rc = main(['build', '--manifest', {manifest!r}, '--out', {str(out)!r}]); "

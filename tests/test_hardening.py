@@ -20,7 +20,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from conftest import write_notebook
-from taxfirewall import build as buildmod
+from taxfirewall.build import build
 from taxfirewall.cli import main
 from taxfirewall.manifest import ManifestError, check_reports, load_manifest
 from test_build import report, write_manifest
@@ -57,7 +57,7 @@ def tiny_manifest(folder: Path, notebook: Path, die: bool = False) -> str:
 
 def run_build(manifest, out, **kw) -> tuple[int, str, str]:
     stdout, stderr = io.StringIO(), io.StringIO()
-    rc = buildmod.build(manifest, out, jobs=1, stdout=stdout, stderr=stderr, **kw)
+    rc = build(manifest, out, jobs=1, stdout=stdout, stderr=stderr, **kw)
     return rc, stdout.getvalue(), stderr.getvalue()
 
 

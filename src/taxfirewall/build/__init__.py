@@ -1,0 +1,171 @@
+"""``taxfirewall build``: run the report notebooks and write ``reports/``.
+
+1. Check ``reports.toml`` and every report's parameters against its notebook (no kernel).
+2. Key each report by the sha256 of what it is made from (:mod:`.plan`). A report whose key
+   matches the last good build (``reports/.build-state.json``) is skipped; this path
+   imports neither papermill, nbconvert nor altair and takes well under a second.
+3. Validate each dataset still to be used (bad data: its problem list, exit 2).
+4. Execute the notebooks with papermill, each in a fresh ``python3`` kernel started in the
+   project root (:mod:`.kernel`), several at once in threads (``--jobs``, default one per
+   CPU; :mod:`.pool`), then convert each to HTML and write it atomically (:mod:`.pages`).
+   The build's process and its kernels leave out a slow optional import (:mod:`.startup`).
+5. Write ``index.html`` (:mod:`.index`), the state file and a table of what happened
+   (:mod:`.console`).
+
+A failing notebook keeps its last good page; its executed copy goes to
+``_failed/<slug>.ipynb`` and the message names the notebook, the cell and the exception;
+the command exits 1 after the other reports are built. A page, index or state file that
+cannot be written (read-only folder, full disk) fails the same way, in one line naming the
+file and the reason, and leaves the file as it was. Ctrl-C kills the running kernels,
+keeps every page already there intact and exits 1.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..paths import MANIFEST, REPORTS_DIR
+from .console import Console, write_problem
+from .index import runtime_lost, shared_runtime, write_index
+from .plan import BuildPlan, BuildState, load_state, plan_build, save_state
+from .results import Result, Run, Status
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build was asked for."""
+
+    manifest: str | Path
+    out: Path
+    jobs: int | None = None  # kernels at once (default: one per CPU)
+    only: Sequence[str] = ()  # slugs (default: every report)
+    force: bool = False  # run reports that are current too
+    timeout: float | None = None  # seconds per report without a timeout of its own
+
+
+def build(
+    manifest: str | Path = MANIFEST,
+    out: str | Path = REPORTS_DIR,
+    *,
+    jobs: int | None = None,
+    only: list[str] | None = None,
+    force: bool = False,
+    timeout: float | None = None,
+    stdout=None,
+    stderr=None,
+) -> int:
+    """Build the reports; returns the exit status (0 ok, 1 a report failed or Ctrl-C).
+    Raises ManifestError or DataError (exit 2) before anything runs."""
+    console = Console(stdout, stderr)
+    started = time.monotonic()
+    settings = Settings(manifest, Path(out).absolute(), jobs, tuple(only or ()), force, timeout)
+    try:
+        return _build(settings, console, started)
+    except KeyboardInterrupt:
+        console.say(
+            "interrupted; reports already written are complete, nothing half-written was kept", err=True
+        )
+        return 1
+    except OSError as exc:  # e.g. the out folder is a file, or unwritable before any report ran
+        where = f"{exc.filename}: " if exc.filename else ""
+        console.say(
+            f"build failed: {where}{exc.strerror or exc}; pages already there were left as they were",
+            err=True,
+        )
+        return 1
+
+
+def _build(settings: Settings, console: Console, started: float) -> int:
+    out = settings.out
+    state = load_state(out)
+    work = plan_build(settings.manifest, out, state, only=settings.only, force=settings.force)
+    state = _skip_unchanged(work, state, console, out)
+    run = _run_todo(work, state, settings, console) if work.todo else Run()
+    state = state.after(run, work.keys)
+    if not work.todo and runtime_lost(state, out):  # the pages are current, their runtime file was deleted
+        state = state.with_runtime(shared_runtime(out, state.runtime))
+    results = _in_order(work, run)
+    unwritten = _write_index_and_state(work, state, out)  # read-only or full out folder: exit 1
+    failed = [r for r in results if r.status is Status.FAILED]
+    kept = [r for r in failed if work.plan_of(r.slug).report.outputs(out)["failed"].is_file()]
+    console.summary(
+        results,
+        time.monotonic() - started,
+        copies=out / "_failed" if kept else None,
+        unwritten=unwritten,
+        interrupted=run.interrupted,
+    )
+    return 1 if failed or run.interrupted or unwritten else 0
+
+
+def _skip_unchanged(work: BuildPlan, state: BuildState, console: Console, out: Path) -> BuildState:
+    """Say which reports are current. One whose last attempt failed with other inputs is
+    back to the inputs that built: that failure and its executed copy are stale."""
+    todo = {p.report.slug for p in work.todo}
+    for plan in work.selected:
+        slug = plan.report.slug
+        if slug in todo:
+            continue
+        console.skipped(slug)
+        record = state.record(slug)
+        if record.attempt is None or record.attempt.key != record.good:
+            state = state.with_record(slug, record.back_to_good())
+            plan.report.outputs(out)["failed"].unlink(missing_ok=True)
+    return state
+
+
+def _run_todo(work: BuildPlan, state: BuildState, settings: Settings, console: Console) -> Run:
+    """Validate the datasets the reports to run use (raises DataError), then run them."""
+    from .startup import skip_optional_imports
+
+    skip_optional_imports()  # before the datasets and papermill import jsonschema
+    incidents = _load_incidents({p.incident for p in work.todo})
+    from .pool import run_reports
+
+    return run_reports(
+        work.todo,
+        state=state,
+        out=settings.out,
+        incidents=incidents,
+        jobs=settings.jobs,
+        timeout=settings.timeout,
+        progress=console.progress,
+    )
+
+
+def _load_incidents(folders) -> dict:
+    """Validate and load every dataset that will be used (raises DataError)."""
+    from ..data import load_incident
+
+    loaded = {}
+    for folder in sorted(f for f in folders if f is not None):
+        incident = load_incident(folder)
+        for view in ("reported_values", "preferred", "funnel", "context", "timeline", "fingerprint"):
+            getattr(incident, view)  # compute the cached views once, before threads share them
+        loaded[folder] = incident
+    return loaded
+
+
+def _in_order(work: BuildPlan, run: Run) -> list[Result]:
+    """Each selected report's result, in manifest order: skipped when current, cancelled
+    when Ctrl-C stopped it before it ended."""
+    ended = {r.slug: r for r in run.finished}
+    todo = {p.report.slug for p in work.todo}
+    return [
+        ended.get(slug) or Result(slug, Status.CANCELLED if slug in todo else Status.SKIPPED)
+        for slug in (p.report.slug for p in work.selected)
+    ]
+
+
+def _write_index_and_state(work: BuildPlan, state: BuildState, out: Path) -> list[str]:
+    """Write the index and the state file; the problem of each that could not be written."""
+    unwritten = []
+    for write in (lambda: write_index(work, state, out), lambda: save_state(out, state)):
+        try:
+            write()
+        except OSError as exc:
+            unwritten.append(write_problem(exc))
+    return unwritten

@@ -1,0 +1,172 @@
+"""Run one report's notebook with papermill, in a fresh ``python3`` kernel that the watchdog
+(a time limit) or Ctrl-C can kill from another thread.
+
+Imports papermill (and so jsonschema): import it after
+:func:`~taxfirewall.build.startup.skip_optional_imports`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import papermill
+from jupyter_client.manager import AsyncKernelManager
+from papermill.exceptions import PapermillExecutionError
+
+from ..manifest import Plan
+from ..notebook import source_cell_number, strip_volatile
+from ..paths import ROOT
+from .results import Result, Status
+from .startup import kernel_arguments
+
+KERNEL_NAME = "python3"
+DEFAULT_TIMEOUT = 600.0
+
+
+@dataclass(eq=False)
+class Job:
+    """One report's run, shared by its worker thread and the thread watching the clock."""
+
+    plan: Plan
+    timeout: float  # seconds
+    scratch: Path  # the build's temporary folder
+    thumb: str | None = None  # key of the thumbnail from the last good build
+    started: float | None = None  # monotonic clock, once the kernel is asked for
+    timed_out: bool = False
+    killed: bool = False
+    kernels: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def slug(self) -> str:
+        return self.plan.report.slug
+
+    @property
+    def executed_path(self) -> Path:
+        """Where papermill writes the executed notebook (kept in ``_failed/`` on failure)."""
+        return self.scratch / f"{self.slug}.ipynb"
+
+    @property
+    def log_path(self) -> Path:
+        """The kernel process's own stderr (quoted when the kernel dies)."""
+        return self.scratch / f"{self.slug}.kernel.log"
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started if self.started is not None else 0.0
+
+    def over_time(self, now: float) -> bool:
+        return self.started is not None and not self.timed_out and now - self.started > self.timeout
+
+    def attach(self, km) -> None:
+        """Register a started kernel (killed at once if the job already was)."""
+        with self.lock:
+            self.kernels.append(km)
+            kill = self.killed
+        if kill:
+            kill_kernel(km)
+
+    def kill(self) -> None:
+        with self.lock:
+            self.killed = True
+            kernels = list(self.kernels)
+        for km in kernels:
+            kill_kernel(km)
+
+
+def kill_kernel(km) -> None:
+    """Kill a kernel's process group from any thread; its client then sees a dead kernel."""
+    prov = getattr(km, "provisioner", None)
+    pgid, proc = getattr(prov, "pgid", None), getattr(prov, "process", None)
+    try:
+        if pgid and hasattr(os, "killpg"):
+            os.killpg(pgid, signal.SIGKILL)
+        elif proc is not None and proc.poll() is None:
+            proc.kill()
+    except (OSError, ProcessLookupError):
+        pass
+
+
+def kernel_manager_for(job: Job) -> type[AsyncKernelManager]:
+    """The kernel manager class for ``job`` (nbclient makes the manager from a class, so the
+    job is bound into a class made for it). Its kernel starts in the project root
+    (papermill's own ``cwd=`` changes the whole process's directory, unsafe with threads),
+    sends its stderr to the job's log, and registers with the job so it can be killed."""
+
+    class JobKernelManager(AsyncKernelManager):
+        async def start_kernel(self, **kw):
+            kw.setdefault("cwd", str(ROOT))
+            kw["extra_arguments"] = [*kw.get("extra_arguments", []), *kernel_arguments()]
+            with open(job.log_path, "ab") as log:
+                kw.setdefault("stderr", log)
+                started = await super().start_kernel(**kw)
+            job.attach(self)
+            return started
+
+    return JobKernelManager
+
+
+def run_notebook(job: Job, cancel: threading.Event) -> nbformat.NotebookNode | Result:
+    """Execute the job's notebook (in a worker thread). Returns the executed notebook,
+    stripped of what differs between runs, or the report's failed or cancelled result."""
+    r = job.plan.report
+    job.started = time.monotonic()
+    try:
+        nb = papermill.execute_notebook(
+            str(r.notebook),
+            str(job.executed_path),
+            parameters=job.plan.parameters,
+            kernel_name=KERNEL_NAME,
+            request_save_on_cell_execute=False,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=job.timeout,
+            kernel_manager_class=kernel_manager_for(job),
+        )
+    except Exception as exc:  # a cell raised; a dead kernel, a cell timeout, a kernel that would not start
+        seconds = job.elapsed()
+        if job.killed:
+            return _stopped(job, seconds)
+        return Result(job.slug, Status.FAILED, seconds, _why(job, exc))
+    if cancel.is_set() or job.killed:
+        return _stopped(job, job.elapsed())
+    return strip_volatile(nb, input_path=r.notebook_label)
+
+
+def _stopped(job: Job, seconds: float) -> Result:
+    """The result of a job whose kernel was killed: by the watchdog, or by Ctrl-C."""
+    if job.timed_out:
+        message = f"{job.plan.report.notebook_label}: timed out after {job.timeout:g} s"
+        return Result(job.slug, Status.FAILED, seconds, message)
+    return Result(job.slug, Status.CANCELLED, seconds)
+
+
+def _why(job: Job, exc: Exception) -> str:
+    """One line naming the notebook and, for a cell that raised, the cell and the exception."""
+    label = job.plan.report.notebook_label
+    if isinstance(exc, PapermillExecutionError):
+        cell = exc.cell_index + 1
+        if job.executed_path.is_file():
+            cell = source_cell_number(nbformat.read(job.executed_path, as_version=4), exc.cell_index)
+        return f"{label}: cell {cell} (In [{exc.exec_count}]) raised {exc.ename}: {exc.evalue}"
+    tail = _log_tail(job.log_path)
+    message = f"{label}: {type(exc).__name__}: {exc}".rstrip(": ")
+    return message + (f" (kernel log: {tail})" if tail else "")
+
+
+def _log_tail(path: Path, lines: int = 5) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    keep = [
+        line
+        for line in text.splitlines()
+        if line.strip() and "without encryption" not in line and "Debugger warning" not in line
+    ]
+    return " | ".join(keep[-lines:])
