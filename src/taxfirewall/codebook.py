@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import generated
-from .schema import read_schema
+from .schema import as_list, read_schema
 
 NAME = "codebook"
 
@@ -46,10 +46,10 @@ def render(folder: str | Path) -> str:
         if table.primary_key:
             keys.append("primary key `" + ", ".join(table.primary_key) + "`")
         for fk in table.foreign_keys:
-            fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
             ref = fk["reference"]
-            ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-            keys.append(f"`{fields[0]}` must match `{ref['resource']}.{ref_fields[0]}`")
+            keys.append(
+                f"`{as_list(fk['fields'])[0]}` must match `{ref['resource']}.{as_list(ref['fields'])[0]}`"
+            )
         if keys:
             out.append("Keys: " + "; ".join(keys) + ".")
             out.append("")

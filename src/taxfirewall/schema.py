@@ -67,11 +67,19 @@ class PackageSchema:
 
     @property
     def meta(self) -> dict:
-        """Project-specific metadata (titles, credit) under the descriptor's ``taxfirewall`` key."""
-        return dict(self.descriptor.get("taxfirewall", {}))
+        """Project-specific metadata (titles, credit) under the descriptor's ``taxfirewall`` key;
+        empty when it is missing or not an object (which validation reports)."""
+        block = self.descriptor.get("taxfirewall")
+        return dict(block) if isinstance(block, dict) else {}
+
+    @property
+    def paths(self) -> dict[str, str]:
+        """Each table's file, by table name: where its problems are located."""
+        return {t.name: t.path for t in self.tables}
 
 
-def _as_list(value) -> list:
+def as_list(value) -> list:
+    """A descriptor value that may be one item or a list of them (keys, key fields)."""
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -80,11 +88,31 @@ def _as_list(value) -> list:
 def read_schema(folder: str | Path) -> PackageSchema:
     """Parse the descriptor, raising one DataError if it is missing or malformed."""
     folder = Path(folder)
-    path = folder / DESCRIPTOR_NAME
-    name = DESCRIPTOR_NAME
+    descriptor = _read_descriptor(folder)
+    tables, problems = [], []
+    for i, res in enumerate(descriptor["resources"]):
+        if _is_tabular(res):
+            tables.append(_table(res))
+        else:
+            problems.append(
+                Problem(
+                    DESCRIPTOR_NAME,
+                    0,
+                    f"resources[{i}]",
+                    "needs a name, a path and an inline schema (expected a tabular data resource)",
+                )
+            )
+    if problems:
+        raise DataError(problems, str(folder))
+    return PackageSchema(folder=folder, descriptor=descriptor, tables=tuple(tables))
 
-    def fail(msg: str):
-        raise DataError([Problem(name, 0, "-", msg)], str(folder))
+
+def _read_descriptor(folder: Path) -> dict:
+    """The descriptor as JSON with a ``resources`` list, or one DataError saying why not."""
+    path = folder / DESCRIPTOR_NAME
+
+    def fail(msg: str, row: int = 0):
+        raise DataError([Problem(DESCRIPTOR_NAME, row, "-", msg)], str(folder)) from None
 
     if not folder.is_dir():
         fail(
@@ -97,63 +125,41 @@ def read_schema(folder: str | Path) -> PackageSchema:
     except UnicodeDecodeError:
         fail("not UTF-8 text (expected a UTF-8 JSON file)")
     except json.JSONDecodeError as exc:
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    exc.lineno,
-                    "-",
-                    f"not valid JSON: {exc.msg} at column {exc.colno} (expected a JSON object)",
-                )
-            ],
-            str(folder),
-        ) from None
+        fail(f"not valid JSON: {exc.msg} at column {exc.colno} (expected a JSON object)", exc.lineno)
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         fail("has no 'resources' list (expected a data package with one resource per table)")
+    return descriptor
 
-    tables = []
-    problems = []
-    for i, res in enumerate(descriptor["resources"]):
-        if (
-            not isinstance(res, dict)
-            or not res.get("name")
-            or not res.get("path")
-            or not isinstance(res.get("schema"), dict)
-        ):
-            problems.append(
-                Problem(
-                    name,
-                    0,
-                    f"resources[{i}]",
-                    "needs a name, a path and an inline schema (expected a tabular data resource)",
-                )
-            )
-            continue
-        schema = res["schema"]
-        fields = []
-        for f in schema.get("fields", []):
-            fields.append(
-                Field(
-                    name=f["name"],
-                    type=f.get("type", "string"),
-                    title=f.get("title", f["name"]),
-                    description=f.get("description", ""),
-                    constraints=dict(f.get("constraints", {})),
-                    descriptor=f,
-                )
-            )
-        tables.append(
-            Table(
-                name=res["name"],
-                path=res["path"],
-                title=res.get("title", res["name"]),
-                description=res.get("description", ""),
-                fields=tuple(fields),
-                primary_key=tuple(_as_list(schema.get("primaryKey"))),
-                foreign_keys=tuple(schema.get("foreignKeys", [])),
-                descriptor=res,
-            )
-        )
-    if problems:
-        raise DataError(problems, str(folder))
-    return PackageSchema(folder=folder, descriptor=descriptor, tables=tuple(tables))
+
+def _is_tabular(res) -> bool:
+    return (
+        isinstance(res, dict)
+        and bool(res.get("name"))
+        and bool(res.get("path"))
+        and isinstance(res.get("schema"), dict)
+    )
+
+
+def _table(res: dict) -> Table:
+    schema = res["schema"]
+    return Table(
+        name=res["name"],
+        path=res["path"],
+        title=res.get("title", res["name"]),
+        description=res.get("description", ""),
+        fields=tuple(_field(f) for f in schema.get("fields", [])),
+        primary_key=tuple(as_list(schema.get("primaryKey"))),
+        foreign_keys=tuple(schema.get("foreignKeys", [])),
+        descriptor=res,
+    )
+
+
+def _field(f: dict) -> Field:
+    return Field(
+        name=f["name"],
+        type=f.get("type", "string"),
+        title=f.get("title", f["name"]),
+        description=f.get("description", ""),
+        constraints=dict(f.get("constraints", {})),
+        descriptor=f,
+    )
