@@ -75,16 +75,11 @@ def load_manifest(path: str | Path) -> Manifest:
     """Read the manifest; raises :class:`ManifestError` for a missing file, bad TOML or a
     report table of the wrong shape."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ManifestError([f"no such file: {path}"], path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ManifestError([f"not valid TOML: {exc}"], path) from None
-    problems: list[str] = []
+    raw = _read_toml(path)
     entries = raw.get("report", [])
     if not isinstance(entries, list) or not entries:
         raise ManifestError(["expected one or more [[report]] tables"], path)
+    problems: list[str] = []
     unknown_top = sorted(set(raw) - {"report"})
     if unknown_top:
         problems.append(
@@ -93,47 +88,65 @@ def load_manifest(path: str | Path) -> Manifest:
     reports, seen = [], set()
     for n, entry in enumerate(entries, start=1):
         where = f"report #{n}" + (f" '{entry.get('slug')}'" if isinstance(entry.get("slug"), str) else "")
-        bad = False
-        for key in ("slug", "notebook", "title", "dek"):
-            if not isinstance(entry.get(key), str) or not entry.get(key).strip():
-                problems.append(f"{where}: '{key}' is missing or not a non-empty string")
-                bad = True
-        extra = sorted(set(entry) - REPORT_KEYS)
-        if extra:
-            problems.append(
-                f"{where}: unknown key(s) {', '.join(extra)} (expected {', '.join(sorted(REPORT_KEYS))})"
-            )
-        params = entry.get("parameters", {})
-        if not isinstance(params, dict):
-            problems.append(f"{where}: 'parameters' must be a table")
-            bad = True
-        timeout = entry.get("timeout")
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
-        ):
-            problems.append(f"{where}: 'timeout' must be a positive number of seconds")
-            bad = True
-        if bad:
+        found, usable = _entry_problems(where, entry)
+        problems += found
+        if not usable:
             continue
-        slug = entry["slug"]
-        if slug in seen:
-            problems.append(f"{where}: duplicate slug '{slug}'")
-        seen.add(slug)
-        nb = Path(entry["notebook"])
-        reports.append(
-            Report(
-                slug=slug,
-                notebook=(nb if nb.is_absolute() else path.parent / nb).resolve(),
-                notebook_label=entry["notebook"],
-                title=entry["title"].strip(),
-                dek=entry["dek"].strip(),
-                parameters=dict(params),
-                timeout=float(timeout) if timeout is not None else None,
-            )
-        )
+        if entry["slug"] in seen:
+            problems.append(f"{where}: duplicate slug '{entry['slug']}'")
+        seen.add(entry["slug"])
+        reports.append(_report(path, entry))
     if problems:
         raise ManifestError(problems, path)
     return Manifest(path=path, reports=reports)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError([f"no such file: {path}"], path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError([f"not valid TOML: {exc}"], path) from None
+
+
+def _entry_problems(where: str, entry: dict) -> tuple[list[str], bool]:
+    """What is wrong with one [[report]] table, and whether a report can still be made of it
+    (an unknown key is reported but does not stop the others being checked)."""
+    problems, usable = [], True
+    for key in ("slug", "notebook", "title", "dek"):
+        if not isinstance(entry.get(key), str) or not entry.get(key).strip():
+            problems.append(f"{where}: '{key}' is missing or not a non-empty string")
+            usable = False
+    extra = sorted(set(entry) - REPORT_KEYS)
+    if extra:
+        problems.append(
+            f"{where}: unknown key(s) {', '.join(extra)} (expected {', '.join(sorted(REPORT_KEYS))})"
+        )
+    if not isinstance(entry.get("parameters", {}), dict):
+        problems.append(f"{where}: 'parameters' must be a table")
+        usable = False
+    timeout = entry.get("timeout")
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
+    ):
+        problems.append(f"{where}: 'timeout' must be a positive number of seconds")
+        usable = False
+    return problems, usable
+
+
+def _report(path: Path, entry: dict) -> Report:
+    nb = Path(entry["notebook"])
+    timeout = entry.get("timeout")
+    return Report(
+        slug=entry["slug"],
+        notebook=(nb if nb.is_absolute() else path.parent / nb).resolve(),
+        notebook_label=entry["notebook"],
+        title=entry["title"].strip(),
+        dek=entry["dek"].strip(),
+        parameters=dict(entry.get("parameters", {})),
+        timeout=float(timeout) if timeout is not None else None,
+    )
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -158,60 +171,80 @@ def check_reports(manifest: Manifest, out: str | Path, only: list[str] | None = 
     for slug in only or []:
         if slug not in known:
             problems.append(f"--only {slug}: no such report (known: {', '.join(sorted(known))})")
-    selected = list(manifest.reports)
     declared_cache: dict[Path, dict[str, Parameter] | str] = {}
     plans = []
-    for report in selected:
-        where = f"report '{report.slug}'"
-        if not SLUG.fullmatch(report.slug):
-            problems.append(f"{where}: slug must match [a-z0-9][a-z0-9-]* (lower-case letters, digits, '-')")
-            continue
-        escaped = [p for p in report.outputs(out).values() if not _inside(p, out)]
-        if escaped:
-            problems.append(f"{where}: output {escaped[0]} would land outside the out folder {out}")
-            continue
-        if report.notebook not in declared_cache:
-            if not report.notebook.is_file():
-                declared_cache[report.notebook] = f"notebook {report.notebook_label} does not exist"
-            else:
-                try:
-                    declared_cache[report.notebook] = read_parameters(report.notebook)
-                except (NotebookContractError, ValueError, OSError) as exc:
-                    declared_cache[report.notebook] = f"notebook {report.notebook_label}: {exc}"
-        declared = declared_cache[report.notebook]
-        if isinstance(declared, str):
-            problems.append(f"{where}: {declared}")
-            continue
-        bad = False
-        for name, value in report.parameters.items():
-            if name not in declared:
-                problems.append(
-                    f"{where}: unknown parameter '{name}' ({report.notebook_label} declares: {', '.join(declared)})"
-                )
-                bad = True
-                continue
-            expected = declared[name].check(value)
-            if expected:
-                problems.append(f"{where}: parameter '{name}' = {value!r} should be {expected}")
-                bad = True
-        params = dict(report.parameters)
-        if "title" in declared and "title" not in params:
-            params["title"] = report.title
-        incident = None
-        if "incident" in declared:
-            value = params.get("incident", declared["incident"].default)
-            if isinstance(value, str):
-                incident = resolve_incident(value)
-                if not (incident / DESCRIPTOR_NAME).is_file():
-                    what = "does not exist" if not incident.exists() else f"has no {DESCRIPTOR_NAME}"
-                    problems.append(
-                        f"{where}: incident folder '{value}' {what} (resolved to {incident}; "
-                        f"relative paths are from the project root {ROOT})"
-                    )
-                    bad = True
-        theme = params.get("theme", declared["theme"].default if "theme" in declared else "light")
-        if not bad:
-            plans.append(Plan(report=report, parameters=params, incident=incident, theme=str(theme)))
+    for report in manifest.reports:
+        plan, found = _plan(report, out, declared_cache)
+        problems += [f"report '{report.slug}': {p}" for p in found]
+        if plan is not None:
+            plans.append(plan)
     if problems:
         raise ManifestError(problems, manifest.path)
     return plans
+
+
+def _plan(report: Report, out: Path, declared_cache: dict) -> tuple[Plan | None, list[str]]:
+    """One report's plan, or None with what is wrong with it (each notebook is read once)."""
+    if not SLUG.fullmatch(report.slug):
+        return None, ["slug must match [a-z0-9][a-z0-9-]* (lower-case letters, digits, '-')"]
+    escaped = [p for p in report.outputs(out).values() if not _inside(p, out)]
+    if escaped:
+        return None, [f"output {escaped[0]} would land outside the out folder {out}"]
+    if report.notebook not in declared_cache:
+        declared_cache[report.notebook] = _declared(report)
+    declared = declared_cache[report.notebook]
+    if isinstance(declared, str):
+        return None, [declared]
+    problems = _parameter_problems(report, declared)
+    params = dict(report.parameters)
+    if "title" in declared and "title" not in params:
+        params["title"] = report.title
+    incident, problem = _incident(params, declared)
+    if problem:
+        problems.append(problem)
+    theme = params.get("theme", declared["theme"].default if "theme" in declared else "light")
+    if problems:
+        return None, problems
+    return Plan(report=report, parameters=params, incident=incident, theme=str(theme)), []
+
+
+def _declared(report: Report) -> dict[str, Parameter] | str:
+    """The notebook's declared parameters, or why they cannot be read."""
+    if not report.notebook.is_file():
+        return f"notebook {report.notebook_label} does not exist"
+    try:
+        return read_parameters(report.notebook)
+    except (NotebookContractError, ValueError, OSError) as exc:
+        return f"notebook {report.notebook_label}: {exc}"
+
+
+def _parameter_problems(report: Report, declared: dict[str, Parameter]) -> list[str]:
+    problems = []
+    for name, value in report.parameters.items():
+        if name not in declared:
+            problems.append(
+                f"unknown parameter '{name}' ({report.notebook_label} declares: {', '.join(declared)})"
+            )
+            continue
+        expected = declared[name].check(value)
+        if expected:
+            problems.append(f"parameter '{name}' = {value!r} should be {expected}")
+    return problems
+
+
+def _incident(params: dict, declared: dict[str, Parameter]) -> tuple[Path | None, str | None]:
+    """The incident folder the notebook will read, resolved as it resolves it, and a problem
+    when that folder holds no descriptor."""
+    if "incident" not in declared:
+        return None, None
+    value = params.get("incident", declared["incident"].default)
+    if not isinstance(value, str):
+        return None, None
+    incident = resolve_incident(value)
+    if (incident / DESCRIPTOR_NAME).is_file():
+        return incident, None
+    what = "does not exist" if not incident.exists() else f"has no {DESCRIPTOR_NAME}"
+    return incident, (
+        f"incident folder '{value}' {what} (resolved to {incident}; "
+        f"relative paths are from the project root {ROOT})"
+    )
