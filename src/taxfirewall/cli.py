@@ -89,24 +89,38 @@ def _cmd_readme(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taxfirewall", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_validate, _add_summary, _add_export, _add_codebook, _add_readme, _add_build):
+        add(sub)
+    return parser
 
+
+def _data_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+
+
+def _add_validate(sub) -> None:
     p = sub.add_parser("validate", help="check an incident folder and print a summary")
     p.add_argument(
         "folder", nargs="?", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)"
     )
     p.set_defaults(func=_cmd_validate)
 
+
+def _add_summary(sub) -> None:
     p = sub.add_parser("summary", help="write the data summary page")
-    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    _data_option(p)
     p.add_argument(
         "--out", default=str(REPORTS_DIR / "data-summary.md"), help="output file (default: %(default)s)"
     )
     p.set_defaults(func=_cmd_summary)
+
+
+def _add_export(sub) -> None:
     p = sub.add_parser(
         "export",
         help="write every chart as article exports (HTML page, embed, Vega-Lite, SVG, PNG, PDF, alt text, CSV)",
     )
-    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    _data_option(p)
     p.add_argument("--out", default=str(REPORTS_DIR / "charts"), help="output folder (default: %(default)s)")
     p.add_argument(
         "--theme",
@@ -120,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", action="append", help="export only this chart (repeatable)")
     p.set_defaults(func=_cmd_export)
 
+
+def _add_codebook(sub) -> None:
     p = sub.add_parser("codebook", help="regenerate the field tables in data/README.md from datapackage.json")
-    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    _data_option(p)
     p.add_argument(
         "--readme",
         default=str(DEFAULT_INCIDENT.parent / "README.md"),
@@ -129,8 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_codebook)
 
+
+def _add_readme(sub) -> None:
     p = sub.add_parser("readme", help="regenerate the findings in README.md from the dataset")
-    p.add_argument("--data", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)")
+    _data_option(p)
     p.add_argument(
         "--readme",
         default=str(REPORTS_DIR.parent / "README.md"),
@@ -138,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_readme)
 
+
+def _add_build(sub) -> None:
     p = sub.add_parser("build", help="run the report notebooks in reports.toml and write the HTML reports")
     p.add_argument(
         "--jobs", "-j", type=int, default=None, help="reports built at once (default: one per CPU)"
@@ -154,7 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-report time limit unless reports.toml sets one (default: 600)",
     )
     p.set_defaults(func=_cmd_build)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
