@@ -144,6 +144,25 @@ def test_bad_event_dates_are_rejected(incident, date, precision, expected):
     assert_problem(incident, f"events.csv:{row}:date", expected)
 
 
+@pytest.mark.parametrize(
+    "published, precision, expected",
+    [
+        ("", "day", "is empty but precision is day (expected a date, or precision unknown)"),
+        ("2024-03", "day", "'2024-03' is written to the month but precision says day (expected YYYY-MM-DD)"),
+        ("2024-02-30", "day", "'2024-02-30' has day 30 (expected 01-29 for 2024-02)"),
+        (
+            "2024-03-02",
+            "unknown",
+            "'2024-03-02' is given but precision is unknown (expected empty, or a precision of day, month or year)",
+        ),
+    ],
+)
+def test_a_source_date_must_be_written_to_its_precision(synthetic, published, precision, expected):
+    row = edit_cell(synthetic, "sources.csv", "source_id", "gazette-1", "published", published)
+    edit_cell(synthetic, "sources.csv", "source_id", "gazette-1", "published_precision", precision)
+    assert only_problem(synthetic) == f"sources.csv:{row}:published: {expected}"
+
+
 def test_unknown_precision_needs_a_year_window(incident):
     event_id = first_id(incident, "events.csv", "event_id")
     row = edit_cell(incident, "events.csv", "event_id", event_id, "date", "")
@@ -504,4 +523,22 @@ def test_a_too_long_label_says_its_length(synthetic):
     assert (
         only_problem(synthetic)
         == f"figure_definitions.csv:{row}:label: is 73 characters (expected at most 60 characters)"
+    )
+
+
+def test_a_descriptor_that_is_not_json_is_located_at_its_line(synthetic):
+    (synthetic / "datapackage.json").write_text('{\n  "resources": [\n', encoding="utf-8")
+    assert (
+        only_problem(synthetic)
+        == "datapackage.json:3:-: not valid JSON: Expecting value at column 1 (expected a JSON object)"
+    )
+
+
+def test_a_resource_without_a_path_is_named_by_its_position(synthetic):
+    descriptor = json.loads((synthetic / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["resources"][1]["path"]
+    (synthetic / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert only_problem(synthetic) == (
+        "datapackage.json:0:resources[1]: needs a name, a path and an inline schema"
+        " (expected a tabular data resource)"
     )
