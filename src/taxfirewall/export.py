@@ -18,18 +18,19 @@ Every file is a pure function of the dataset: same data, same bytes.
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .charts import CHARTS
 from .data import Incident, load_incident
 from .layouts import diff, patch
 from .output import json_for_script, write_atomic
-from .templating import render
+from .templating import call, render
 from .theme import THEMES, get_theme, mpl_style
 from .vendor import EMBED_OPTIONS, bundle_name, vega_bundle
 
@@ -40,13 +41,12 @@ STATIC_DIR = "_static"
 
 def svg_with_alt(svg: str, title: str, desc: str) -> str:
     """Give an SVG an accessible name: <title> and <desc> first inside <svg>, role=img."""
-    open_tag = re.search(r"<svg\b[^>]*>", svg)
+    open_tag = re.search(r"<svg\b([^>]*)>", svg)
     if not open_tag:
         return svg
-    tag = open_tag.group(0)
-    new_tag = tag[:-1] + ' role="img" aria-labelledby="chart-title chart-desc">'
-    inner = f'<title id="chart-title">{html.escape(title)}</title><desc id="chart-desc">{html.escape(desc)}</desc>'
-    return svg[: open_tag.start()] + new_tag + inner + svg[open_tag.end() :]
+    attributes = Markup(open_tag.group(1))  # matplotlib's own attributes, kept as they are
+    named = call("svg/fragments.svg.j2", "labelled", attributes, title, desc)
+    return svg[: open_tag.start()] + named + svg[open_tag.end() :]
 
 
 def render_statics(chart) -> dict[str, bytes]:

@@ -19,7 +19,6 @@ import json
 import re
 import threading
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from . import __version__
@@ -29,7 +28,6 @@ from .paths import TEMPLATES_DIR
 
 REPORT_TEMPLATE = "report"
 HIDE_TAG = "report-hide"  # cells for the notebook reader only (titles, intros)
-INLINE_MARKER = "<script>/*tf:inline-runtime*/</script>"
 DATA_PRIORITY = [
     VEGALITE_MIME,
     "text/html",
@@ -146,26 +144,13 @@ def _exporter():
         from traitlets.config import Config
 
         class ReportExporter(HTMLExporter):
-            """HTMLExporter without its BeautifulSoup pass (our template sets alt text and
-            needs no JupyterLab focus attributes; the pass costs time and rewrites markup)."""
+            """HTMLExporter (its markdown, template paths and filters) without its
+            BeautifulSoup pass: our template sets alt text and needs no JupyterLab focus
+            attributes, and the pass costs time and rewrites markup. Outputs are picked by
+            ``display_data_priority``, which lists no widget views, so the default data type
+            filter serves."""
 
             def from_notebook_node(self, nb, resources=None, **kw):
-                from nbconvert.filters.highlight import Highlight2HTML
-                from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-                langinfo = nb.metadata.get("language_info", {})
-                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-                self.register_filter(
-                    "highlight_code",
-                    self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)),
-                )
-                resources = self._init_resources(resources)
-                self.register_filter(
-                    "filter_data_type",
-                    WidgetsDataTypeFilter(
-                        notebook_metadata=self._nb_metadata, parent=self, resources=resources
-                    ),
-                )
                 return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
         c = Config()
@@ -202,6 +187,41 @@ def _parameters_line(parameters: dict) -> str:
     return ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(shown.items()))
 
 
+def _outputs(nb):
+    return [o for c in nb.cells for o in c.get("outputs", [])]
+
+
+_DATASET_VALUES = [  # what a page about a dataset adds ("" on a page about none)
+    "kicker",
+    "credit",
+    "as_of",
+    "dataset",
+    "fingerprint",
+    "sources_html",
+    "methodology_html",
+    "corrections_html",
+]
+
+
+def _dataset_values(incident, as_of: str | None, body_has_corrections: bool) -> dict:
+    """The masthead and back matter a page about ``incident`` carries (a notebook about no
+    dataset gets none)."""
+    from . import backmatter, story
+
+    if incident is None:
+        return dict.fromkeys(_DATASET_VALUES, "")
+    return {
+        "kicker": story.title(incident),
+        "credit": story.credit(incident),
+        "as_of": story.as_of(incident, as_of),
+        "dataset": incident.folder.name,
+        "fingerprint": incident.fingerprint,
+        "sources_html": backmatter.sources_html(incident),
+        "methodology_html": backmatter.methodology_html(incident),
+        "corrections_html": "" if body_has_corrections else backmatter.corrections_html(incident),
+    }
+
+
 def render(
     nb,
     *,
@@ -215,19 +235,19 @@ def render(
     inline_js: str | None = None,
 ) -> str:
     """The report page for an executed notebook (a NotebookNode) of ``incident`` (an
-    Incident, or None for a notebook that reads no dataset)."""
-    from . import backmatter, story
-    from .vendor import EMBED_OPTIONS
+    Incident, or None for a notebook that reads no dataset). The vega runtime is the shared
+    file, or ``inline_js`` (default: the vendored bundle) inlined into the page."""
+    from .vendor import EMBED_OPTIONS, vega_bundle
 
     prepared = prepare(nb)
-    has_charts = any(
-        "tf_chart" in o.get("metadata", {}) for c in prepared.cells for o in c.get("outputs", [])
-    )
+    outputs = _outputs(prepared)
+    has_charts = any("tf_chart" in o.get("metadata", {}) for o in outputs)
     body_has_corrections = any(
-        'data-tf-section="corrections"' in str(o.get("data", {}).get("text/html", ""))
-        for c in prepared.cells
-        for o in c.get("outputs", [])
+        'data-tf-section="corrections"' in str(o.get("data", {}).get("text/html", "")) for o in outputs
     )
+    runtime_js = ""
+    if has_charts and not runtime.shared:  # a script's text ends at its first "</script"
+        runtime_js = (vega_bundle() if inline_js is None else inline_js).replace("</script", "<\\/script")
     tf = {
         "title": title,
         "dek": dek,
@@ -236,38 +256,13 @@ def render(
         "version": __version__,
         "notebook": notebook,
         "parameters": _parameters_line(parameters),
-        "kicker": "",
-        "credit": "",
-        "as_of": "",
-        "dataset": "",
-        "fingerprint": "",
-        "sources_html": "",
-        "methodology_html": "",
-        "corrections_html": "",
         "has_charts": has_charts,
         "embed_options": script_json(EMBED_OPTIONS),
         "runtime_src": runtime.src,
+        "runtime_js": runtime_js,
+        **_dataset_values(incident, parameters.get("as_of"), body_has_corrections),
     }
-    if incident is not None:  # a notebook about no dataset gets no dataset back matter
-        tf.update(
-            kicker=story.title(incident),
-            credit=story.credit(incident),
-            as_of=story.as_of(incident, parameters.get("as_of")),
-            dataset=incident.folder.name,
-            fingerprint=incident.fingerprint,
-            sources_html=backmatter.sources_html(incident),
-            methodology_html=backmatter.methodology_html(incident),
-            corrections_html="" if body_has_corrections else backmatter.corrections_html(incident),
-        )
     html, _ = _exporter().from_notebook_node(prepared, resources={"tf": tf})
-    if has_charts and not runtime.shared:
-        if inline_js is None:
-            from .vendor import vega_bundle
-
-            inline_js = vega_bundle()
-        html = html.replace(
-            INLINE_MARKER, "<script>" + inline_js.replace("</script", "<\\/script") + "</script>", 1
-        )
     return html
 
 
@@ -304,15 +299,9 @@ def thumbnail_svg(nb) -> str | None:
 
 def card_svg(title: str, theme: str = "light") -> str:
     """A plain generated card for a report without a chart thumbnail."""
-    c = _colours(theme)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 180" role="presentation">'
-        f'<rect width="320" height="180" fill="{c["bg"]}"/>'
-        f'<rect x="16" y="120" width="180" height="8" fill="{c["grid"]}"/>'
-        f'<rect x="16" y="136" width="120" height="8" fill="{c["grid"]}"/>'
-        f'<text x="16" y="48" font-family="sans-serif" font-size="18" font-weight="700" fill="{c["text"]}">'
-        f"{escape(title[:28])}</text></svg>"
-    )
+    from .templating import call
+
+    return call("svg/fragments.svg.j2", "card", title[:28], _colours(theme))
 
 
 # --------------------------------------------------------------------------- the index
