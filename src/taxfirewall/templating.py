@@ -1,6 +1,6 @@
 """The one Jinja environment every page and HTML fragment of the package is rendered with.
 
-Templates live in ``templates/`` (named by path, e.g. ``story/tables.html.j2``); ``.j2``,
+Templates live in ``templates/`` (named by path, e.g. ``story/fragments.html.j2``); ``.j2``,
 ``.html`` and ``.svg`` templates are autoescaped. Two escapings are in use, both safe:
 ``{{ value }}`` (Jinja's: ``&#39;``, ``&#34;``) on the chart and index pages, and
 ``{{ value | text }}`` (:func:`html.escape`: ``&#x27;``, ``&quot;``) in the story fragments
@@ -17,7 +17,6 @@ import jinja2
 from markupsafe import Markup
 
 from .missing import present
-from .output import json_for_script
 from .paths import TEMPLATES_DIR
 
 
@@ -37,7 +36,6 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["text"] = text
-    env.filters["script_json"] = json_for_script
     return env
 
 
