@@ -439,3 +439,15 @@ def test_builds_are_deterministic(loaded):
     )
     assert mpl_svg(a) == mpl_svg(b)
     assert b"<text" in mpl_svg(a)  # text stays text, whatever rc settings are active when saving
+
+
+@pytest.mark.parametrize("scale", ["zoom", "log"])
+def test_both_renderings_draw_the_scenes_words_and_nothing_else(loaded, scale):
+    chart = funnel_chart(loaded[SYNTHETIC], width=400, scale=scale)
+    scene = chart.scene()
+    words = sorted(m.text for p in scene.panels for m in p.marks if hasattr(m, "text"))
+    drawn = sorted(t.get_text() for t in chart.figure().findobj(Text) if t.get_text())
+    assert drawn == sorted(words + list(scene.title) + list(scene.subtitle))
+    spec = chart.altair().to_dict()
+    in_spec = sorted(row["text"] for mark, _, rows in layers(spec) if mark["type"] == "text" for row in rows)
+    assert in_spec == words and spec["title"]["text"] == list(scene.title)

@@ -20,6 +20,7 @@ from ..scene import Area, Bracket, Mark, Point, Rect, Rule, Scale, Scene, Text
 
 PAD = vega_config()["padding"]["left"]  # the margin Vega leaves, left here too
 Z = 2
+LINE_PT = PT  # a stroke of 1 px, in points
 VA = {"top": "top", "middle": "center", "bottom": "bottom"}
 
 
@@ -75,7 +76,12 @@ def _rule(m: Rule, pg: _Page) -> None:
     x, x2, top, bottom = pg.ends(m)
     style = (0, m.dash) if m.dash else "-"
     pg.ax.plot(
-        [x, x2 + m.x2_offset], [top, bottom], color=pg.colour(m.color), lw=m.width * PT, ls=style, gid=m.gid
+        [x, x2 + m.x2_offset],
+        [top, bottom],
+        color=pg.colour(m.color),
+        lw=m.width * LINE_PT,
+        ls=style,
+        gid=m.gid,
     )
 
 
@@ -84,7 +90,7 @@ def _rect(m: Rect, pg: _Page) -> None:
     rect = Rectangle(
         (x, top), x2 - x, bottom - top, facecolor=pg.colour(m.fill), edgecolor=pg.colour(m.stroke)
     )
-    rect.set(lw=m.stroke_width * PT, gid=m.gid, zorder=Z)
+    rect.set(lw=m.stroke_width * LINE_PT, gid=m.gid, zorder=Z)
     if m.opacity != 1:
         rect.set_alpha(m.opacity)
     if m.hatch:  # faded and hatched: visibly not a measured bar
@@ -99,23 +105,25 @@ def _bracket(m: Bracket, pg: _Page) -> None:
         [x + s, x, x, x + s],
         [top, top, bottom, bottom],
         color=pg.colour(m.color),
-        lw=m.width * PT,
+        lw=m.width * LINE_PT,
         solid_joinstyle="miter",
         gid=m.gid,
     )
 
 
 def _point(m: Point, pg: _Page) -> None:
+    """A one-marker line, not a scatter: its extent is the symbol's own (a collection's
+    would span the axes)."""
     x, _, y, _ = pg.ends(m)
-    pg.ax.scatter(
+    pg.ax.plot(
         [x],
         [y],
-        s=m.size * PT**2,  # Vega's size is px², matplotlib's pt²
         marker=MPL_MARKER[m.shape],
-        facecolors=pg.colour(m.fill),
-        edgecolors=pg.colour(m.stroke),
-        linewidths=m.stroke_width * PT,
-        zorder=Z,
+        ms=m.size**0.5 * PT,  # Vega's size is the symbol's area in px²
+        mfc=pg.colour(m.fill),
+        mec=pg.colour(m.stroke or m.fill),
+        mew=m.stroke_width * LINE_PT,
+        ls="none",
         gid=m.gid,
     )
 
