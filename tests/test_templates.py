@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from taxfirewall import templating
+from conftest import SYNTHETIC
+from taxfirewall import backmatter, load_incident, report, story, templating
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "taxfirewall"
 
@@ -120,3 +121,23 @@ def test_only_http_addresses_become_links():
     assert templating.link("javascript:alert(1)", "x") == {"url": "", "text": "x"}
     assert templating.link(float("nan"), "x") == {"url": "", "text": "x"}
     assert templating.link(" https://a.b/ ", "x") == {"url": "https://a.b/", "text": "x"}
+
+
+def test_a_report_without_a_thumbnail_gets_a_card_with_its_title_escaped_and_shortened():
+    card = report.card_svg("A <b>'long'</b> title that runs past the card's edge")
+    assert card.startswith("<svg ") and card.endswith("</text></svg>")
+    assert ">A &lt;b&gt;&#x27;long&#x27;&lt;/b&gt; title that r</text>" in card
+
+
+def test_story_fragments_are_one_line_of_html_as_the_reports_embed_them():
+    incident = load_incident(SYNTHETIC)
+    fragments = [
+        story.narrative_html(incident),
+        story.figures_table_html(incident),
+        story.events_table_html(incident),
+        story.verification_html(incident),
+        backmatter.corrections_html(incident),
+        backmatter.sources_html(incident),
+        backmatter.methodology_html(incident),
+    ]
+    assert all(f.startswith("<") and f.endswith(">") and "\n" not in f for f in fragments)
