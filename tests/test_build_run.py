@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from html import escape
 from pathlib import Path
 
 import nbformat
@@ -18,7 +19,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from conftest import ROOT, SYNTHETIC, edit_cell, write_notebook
-from taxfirewall import __version__, load_incident, story
+from taxfirewall import __version__, load_incident
 from taxfirewall.cli import main
 from test_build import report, write_manifest
 
@@ -139,7 +140,7 @@ def test_page_has_alt_text_code_hidden_and_provenance(built):
     ]
     assert len(specs) == 2
     for spec in specs:
-        alt = story.escape(spec["description"])
+        alt = escape(spec["description"])
         # the alt text once: the caption, which names the chart (role="img") and shows
         # until the chart is drawn
         assert re.sub(r"<script.*?</script>", "", html, flags=re.S).count(alt) == 1
@@ -161,7 +162,7 @@ def test_another_incident_renders_with_only_a_parameter_change(built):
     html = (built["out1"] / "synth-story.html").read_text()
     inc = load_incident(built["synth"])
     for _, row in inc.funnel.iterrows():
-        assert story.escape(f"{row['label']}: {row['value_text']}") in html
+        assert escape(f"{row['label']}: {row['value_text']}") in html
     assert "Records misused" in html and "ICE" not in html and "IRS" not in html
 
 
@@ -170,7 +171,7 @@ def test_irs_funnel_page_lists_every_reported_value(built):
     inc = load_incident()
     funnel_values = inc.reported_values[inc.reported_values["role"] == "funnel"]
     for text in funnel_values["as_reported"]:
-        assert f'<td data-label="Reported as">{story.escape(str(text))}</td>' in html
+        assert f'<td data-label="Reported as">{escape(str(text))}</td>' in html
 
 
 def test_unchanged_reports_are_skipped_and_a_changed_dataset_rebuilds_only_its_report(built, capsys):
