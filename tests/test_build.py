@@ -215,3 +215,34 @@ def test_unchanged_path_is_fast_and_imports_no_heavy_library(tmp_path):
     assert wall < 2.0  # interpreter start included, on a busy machine
     assert (out / "index.html").is_file()
     assert (out / "a.html").read_text() == "<p>old</p>"
+
+
+def test_the_state_file_reads_and_writes_back_byte_for_byte(tmp_path):
+    """The state file's format is unchanged by reading it into typed records: a report that
+    built then failed, one that never built, and the shared runtime."""
+    text = (
+        json.dumps(
+            {
+                "format": buildplan.STATE_FORMAT,
+                "reports": {
+                    "built-then-failed": {
+                        "attempt": {"key": "k2", "ok": False},
+                        "good": "k1",
+                        "seconds": 6.0,
+                        "thumb": None,
+                    },
+                    "never-built": {"attempt": {"key": "k3", "ok": False}},
+                },
+                "runtime": {"src": "_static/vega-runtime-x.js", "versions": {"altair": "5.5.0"}},
+            },
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
+    (tmp_path / buildplan.STATE_NAME).write_text(text, encoding="utf-8")
+    state = buildplan.load_state(tmp_path)
+    assert state.record("built-then-failed").good == "k1"
+    assert state.record("never-built").attempt == buildplan.Attempt("k3", False)
+    buildplan.save_state(tmp_path / "again", state)
+    assert (tmp_path / "again" / buildplan.STATE_NAME).read_text(encoding="utf-8") == text
