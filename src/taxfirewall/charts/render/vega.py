@@ -22,7 +22,8 @@ import pandas as pd
 from ...theme import Theme, vega_config
 from ..scene import Area, Bracket, Mark, Point, Rect, Rule, Scene, Text
 
-PLACE = ("v", "v2", "x", "x2", "y", "y2", "serif", "text", "rows")  # data rows, not style
+ROW = ("v", "v2", "x", "x2", "y", "y2", "serif", "text")  # what a mark's data row holds
+PLACE = (*ROW, "rows")  # what places a mark, as opposed to styling it
 Y = alt.Y("y:Q", scale=None, axis=None)  # y is always pixels, from the panel's top
 
 
@@ -63,7 +64,8 @@ class _Panel:
 
 
 def _row(m: Mark) -> dict:
-    row = {f: getattr(m, f) for f in PLACE[:-1] if getattr(m, f, None) is not None}
+    """A mark's data row: its place, and the key its tip is looked up by."""
+    row = {f: getattr(m, f) for f in ROW if getattr(m, f, None) is not None}
     if m.key is not None:
         row["fig"] = m.key
     return row
