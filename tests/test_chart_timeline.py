@@ -18,14 +18,17 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection, PathCollection
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Rectangle as MplRectangle
 from matplotlib.text import Text
 
 from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows
 from taxfirewall import load_incident
+from taxfirewall.charts import scene as sc
 from taxfirewall.charts.base import source_line
+from taxfirewall.charts.scene import Point, Rect
 from taxfirewall.charts.timeline import BAR, RING, STRIP, timeline_chart
+from taxfirewall.charts.timeline.layout import lay_out, text_width
+from taxfirewall.charts.timeline.rows import select
 from taxfirewall.dates import window
 from taxfirewall.formatting import format_date
 
@@ -69,42 +72,73 @@ def visible_texts(fig) -> list[Text]:
     return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
 
 
+def figure_gids(fig) -> set[str]:
+    """The ids of every artist drawn on the figure (its marks' SVG ids)."""
+    return {a.get_gid() for a in fig.findobj(lambda a: bool(getattr(a, "get_gid", lambda: None)()))}
+
+
 def svg_bytes(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     return buf.getvalue()
 
 
+def planned(folder, width: int = 600, annotate: bool = True, start=None, end=None, categories=None):
+    """The rows, time axis and pixel plan the chart draws from."""
+    data, axis, _ = select(loaded(folder), start, end, categories)
+    return data, axis, lay_out(data, axis, width, annotate)
+
+
+def by_gid(chart) -> dict:
+    """The scene's named marks (points, bars, rings, label lines) by their SVG id."""
+    out: dict = {}
+    for _, m in chart.scene().marks():
+        if m.gid:
+            out.setdefault(m.gid, []).append(m)
+    return out
+
+
+def plot_texts(chart) -> list:
+    return [m for m in chart.scene().panels[0].marks if isinstance(m, sc.Text)]
+
+
+def label_text(chart, event_id: str) -> str:
+    """The label drawn beside an event's mark, its lines joined by newlines ('' for none)."""
+    return "\n".join(m.text for m in by_gid(chart).get(f"label-{event_id}", []))
+
+
+def _box(m) -> tuple[float, float, float, float]:
+    if isinstance(m, Point):
+        r = m.size**0.5 / 2
+        return m.x - r, m.x + r, m.y - r, m.y + r
+    if isinstance(m, Rect):
+        return m.x, m.x2, m.y, m.y2
+    w = text_width(m.text, m.size, m.bold)
+    x0 = m.x - w if m.align == "right" else m.x
+    return x0, x0 + w, m.y - 8, m.y + 8
+
+
+def _union(boxes):
+    return (
+        min(b[0] for b in boxes),
+        max(b[1] for b in boxes),
+        min(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
 def label_boxes(chart) -> list[tuple[str, float, float, float, float]]:
-    """Every label's and mark's box in the Python layout: (what, x0, x1, y0, y1) in px."""
-    boxes = []
-    for _, r in chart.data[chart.data["mark"] != "list"].iterrows():
-        if r["mark"] == "point":
-            reach = (r["mark_size"] + RING) / 2 if r["highlight"] else r["mark_size"] / 2
-            boxes.append(
-                (
-                    f"mark {r['event_id']}",
-                    r["px0"] - reach,
-                    r["px1"] + reach,
-                    r["mark_y"] - reach,
-                    r["mark_y"] + reach,
-                )
-            )
-        else:
-            out = 3 if r["highlight"] else 0
-            boxes.append(
-                (
-                    f"mark {r['event_id']}",
-                    r["px0"] - out,
-                    r["px1"] + out,
-                    r["mark_y"] - BAR / 2 - out,
-                    r["mark_y"] + BAR / 2 + out,
-                )
-            )
-        if r["label"]:
-            last = r["sublabel_y"] if r["sublabel"] else r["label_y"] + 16 * r["label"].count("\n")
-            boxes.append((f"label {r['event_id']}", r["label_x0"], r["label_x1"], r["label_y"] - 8, last + 8))
-    return boxes
+    """Every event's mark (with its ring) and label (all its lines) as drawn in the scene:
+    (what, x0, x1, y0, y1) in px from the plot's top left."""
+    marks, labels = {}, {}
+    for m in chart.scene().panels[0].marks:
+        if isinstance(m, (Point, Rect)) and m.key is not None:
+            marks.setdefault(m.key, []).append(_box(m))
+        elif isinstance(m, sc.Text) and (m.gid or "").startswith(("label-", "date-")):
+            labels.setdefault(m.gid.split("-", 1)[1], []).append(_box(m))
+    return [(f"mark {k}", *_union(b)) for k, b in marks.items()] + [
+        (f"label {k}", *_union(b)) for k, b in labels.items()
+    ]
 
 
 def overlapping(boxes, tol: float = 0.5):
@@ -139,9 +173,12 @@ def test_every_dated_event_is_plotted_at_the_loaded_dates(folder):
         assert row["start"] == ev["start"] and row["end"] == ev["end"]
         assert row["title"] == ev["title"] and row["highlight"] == bool(ev["key"])
         assert row["date_text"] == format_date(ev["start"], ev["end"], str(ev["date_precision"]))
-        if not ev["undated"]:
-            assert 0 <= row["px0"] <= row["px1"] <= chart.data.attrs["timeline"]["plot_width"]
-            assert pd.notna(row["lane"])
+    _, axis, plan = planned(folder)
+    events = {e["event_id"]: e for e in plan.events}
+    assert set(events) == set(tl.loc[~tl["undated"], "event_id"])
+    for e in events.values():
+        assert 0 <= e["px0"] <= e["px1"] <= plan.plot_w and e["lane"] >= 0
+        assert e["px0"] == pytest.approx(plan.px(max(e["start"], axis.d0)))
 
 
 @FOLDERS
@@ -151,29 +188,36 @@ def test_month_and_year_events_are_spans_and_day_events_points(folder):
     spans = d[d["precision"].isin(["month", "year"])]
     days = d[d["precision"] == "day"]
     assert len(spans) and len(days)
-    assert (
-        (spans["mark"] == "span").all()
-        and (spans["end"] > spans["start"]).all()
-        and (spans["px1"] > spans["px0"]).all()
-    )
-    assert (days["mark"] == "point").all() and (days["px1"] == days["px0"]).all()
+    assert (spans["mark"] == "span").all() and (spans["end"] > spans["start"]).all()
+    assert (days["mark"] == "point").all()
+    named = by_gid(chart)
+    for e in spans["event_id"]:
+        (bar,) = named[f"span-{e}"]
+        assert isinstance(bar, Rect) and bar.x2 > bar.x and bar.y2 - bar.y == BAR
+    for e in days["event_id"]:
+        assert isinstance(named[f"point-{e}"][0], Point)
 
     fig = chart.figure()
-    bars = {p.get_gid() for p in fig.findobj(Rectangle) if (p.get_gid() or "").startswith("span-")}
-    points = {c.get_gid() for c in fig.findobj(PathCollection) if (c.get_gid() or "").startswith("point-")}
+    bars = {p.get_gid() for p in fig.findobj(MplRectangle) if (p.get_gid() or "").startswith("span-")}
+    points = {g for g in figure_gids(fig) if g.startswith("point-")}
     assert bars == {f"span-{e}" for e in spans["event_id"]}
     assert points == {f"point-{e}" for e in days["event_id"]}
 
     spec = chart.altair().to_dict()
-    bar_layers = [layer for layer in plot_layers(spec) if mark_type(layer) == "bar"]
-    assert len(bar_layers) == 1 and {"x", "x2"} <= set(bar_layers[0]["encoding"])
-    assert {v["event_id"] for v in values(spec, bar_layers[0])} == set(spans["event_id"])
-    point_ids = [
-        {v["event_id"] for v in values(spec, layer)}
-        for layer in plot_layers(spec)
-        if mark_type(layer) == "point"
-    ]
-    assert set(days["event_id"]) in point_ids
+
+    def events_in(kind: str) -> set:
+        return {
+            v["fig"]
+            for layer in plot_layers(spec)
+            if mark_type(layer) == kind and "description" in layer["encoding"]
+            for v in values(spec, layer)
+        }
+
+    assert events_in("rect") == set(spans["event_id"])  # each bar announced once (its fill)
+    assert events_in("point") == set(days["event_id"])
+    assert all(
+        {"x", "x2"} <= set(layer["encoding"]) for layer in plot_layers(spec) if mark_type(layer) == "rect"
+    )
 
 
 def test_dates_are_drawn_on_their_utc_day(irs_spec, irs_chart):
@@ -194,9 +238,13 @@ def test_dates_are_drawn_on_their_utc_day(irs_spec, irs_chart):
         for m in marks(scene.get("scenegraph", scene))
         if m["marktype"] == "symbol" and "concat_0" in (m.get("name") or "")
     ]
-    xs = sorted(round(i["x"], 1) for i in max(symbols, key=lambda m: len(m["items"]))["items"])
+    xs = [i["x"] for m in symbols for i in m["items"]]
+    _, axis, plan = planned(IRS)
     points = irs_chart.data[irs_chart.data["mark"] == "point"]
-    assert xs == pytest.approx(sorted(points["px0"]), abs=0.3)
+    assert len(points)
+    for day in points["start"]:  # the pixel of that day's midnight UTC on the layout's axis
+        x = (day - axis.d0) / (axis.d1 - axis.d0) * plan.plot_w
+        assert min(abs(x - v) for v in xs) < 0.3, day
 
 
 def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
@@ -204,10 +252,11 @@ def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
     d = chart.data
     undated = d[d["undated"]]
     assert len(undated)
-    assert (undated["mark"] == "list").all() and undated["lane"].isna().all() and undated["px0"].isna().all()
+    assert (undated["mark"] == "list").all()
+    assert not {e["event_id"] for e in planned(IRS)[2].events} & set(undated["event_id"])
     for layer in plot_layers(irs_spec):
         rows = values(irs_spec, layer)
-        assert not {r.get("event_id") for r in rows} & set(undated["event_id"])
+        assert not {r.get("fig") for r in rows} & set(undated["event_id"])
         assert not {r.get("text") for r in rows} & set(undated["title"])
     below = [r.get("text") for layer in below_layers(irs_spec) for r in values(irs_spec, layer)]
     assert "Date not found" in below
@@ -217,7 +266,8 @@ def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
 
     fig = chart.figure()
     renderer = drawn(fig)
-    axis_bottom = min(t.get_window_extent(renderer).y0 for t in fig.axes[1].get_xticklabels() if t.get_text())
+    ticks = [t for t in visible_texts(fig) if (t.get_gid() or "").startswith("tick-")]
+    axis_bottom = min(t.get_window_extent(renderer).y0 for t in ticks)
     texts = {t.get_text(): t for t in visible_texts(fig)}
     for title in ["Date not found", *undated["title"]]:
         assert texts[title].get_window_extent(renderer).y1 < axis_bottom  # below the axis (y up)
@@ -249,12 +299,18 @@ def test_legend_names_categories_humanised_in_enum_colours(irs_spec, irs_chart):
     colors = irs_chart.theme.category_colors(enum)
     below = {r.get("text"): r for layer in below_layers(irs_spec) for r in values(irs_spec, layer)}
     assert "Data transfer" in below and "Key moment" in below
-    points = next(
+    shapes = irs_chart.theme.category_shapes(enum)
+    category = irs_chart.data.set_index("event_id")["category"]
+    events = [
         layer
         for layer in plot_layers(irs_spec)
-        if mark_type(layer) == "point" and "shape" in layer["encoding"]
-    )
-    assert points["encoding"]["color"]["scale"] == {"domain": enum, "range": [colors[c] for c in enum]}
+        if mark_type(layer) == "point" and "description" in layer["encoding"]
+    ]
+    assert events
+    for layer in events:
+        for cat in {category[r["fig"]] for r in values(irs_spec, layer)}:
+            assert layer["mark"]["shape"] == shapes[cat]
+            assert colors[cat] in (layer["mark"].get("color"), layer["mark"].get("stroke"))
 
 
 # ----------------------------------------------------------------------------- layout
@@ -283,19 +339,21 @@ def test_no_text_overlaps_in_matplotlib(width, theme):
 )
 def test_python_lane_layout_never_collides(folder, width):
     chart = timeline_chart(loaded(folder), width=width)
-    meta = chart.data.attrs["timeline"]
+    plan = planned(folder, width)[2]
     boxes = label_boxes(chart)
+    assert len(boxes) > len(plan.events)
     assert overlapping(boxes, tol=0) == []
     for what, x0, x1, y0, y1 in boxes:
-        assert x0 >= -RING and x1 <= meta["plot_width"] + RING, what
-        assert y0 >= STRIP and y1 <= meta["plot_height"], what
+        assert x0 >= -RING and x1 <= plan.plot_w + RING, what
+        assert y0 >= STRIP and y1 <= plan.plot_h, what
 
 
 def test_phone_width_numbers_the_marks_and_keys_every_title():
-    wide, phone = timeline_chart(loaded(IRS), width=600), timeline_chart(loaded(IRS), width=320)
+    phone = timeline_chart(loaded(IRS), width=320)
     dated = phone.data[phone.data["mark"] != "list"]
-    assert not wide.data.attrs["timeline"]["compact"] and phone.data.attrs["timeline"]["compact"]
-    assert list(dated["label"]) == [str(n) for n in range(1, len(dated) + 1)]
+    assert not planned(IRS, 600)[2].compact and planned(IRS, 320)[2].compact
+    assert [label_text(phone, e) for e in dated["event_id"]] == [str(n) for n in range(1, len(dated) + 1)]
+    assert list(dated["number"]) == list(range(1, len(dated) + 1))
     texts = [t.get_text() for t in visible_texts(phone.figure())]
     key = " ".join(texts)
     for _, r in dated.iterrows():
@@ -306,7 +364,8 @@ def test_phone_width_numbers_the_marks_and_keys_every_title():
 def test_height_grows_with_lanes():
     few = timeline_chart(loaded(IRS), categories=["agreement"])
     many = timeline_chart(loaded(IRS))
-    assert many.data["lane"].max() > few.data["lane"].max()
+    lanes = lambda **kw: max(e["lane"] for e in planned(IRS, **kw)[2].events)  # noqa: E731
+    assert lanes() > lanes(categories=["agreement"])
     assert many.figure().get_figheight() > few.figure().get_figheight()
 
 
@@ -320,11 +379,8 @@ def test_a_2025_window_shows_only_events_overlapping_2025():
     expected = tl[(tl["start"] <= last) & (tl["end"] >= first)]
     assert list(chart.data["event_id"]) == list(expected["event_id"])
     assert len(expected) < len(tl)
-    ms0, ms1 = chart.data.attrs["timeline"]["domain_ms"]
-    assert (pd.Timestamp(ms0, unit="ms"), pd.Timestamp(ms1, unit="ms")) == (
-        first,
-        last + pd.Timedelta(days=1),
-    )
+    axis = planned(IRS, start="2025-01-01", end="2025-12-31")[1]
+    assert (axis.d0, axis.d1) == (first, last + pd.Timedelta(days=1))
     assert chart.options["start"] == "2025-01-01" and chart.options["end"] == "2025-12-31"
     assert "January 1, 2025 to December 31, 2025" in chart.notes
 
@@ -342,16 +398,16 @@ def test_categories_filter_and_unknown_category():
 
 def test_annotate_false_draws_no_event_labels_but_keeps_tooltips():
     chart = timeline_chart(loaded(IRS), annotate=False)
-    assert (chart.data["label"] == "").all()
+    assert not [gid for gid in by_gid(chart) if gid.startswith(("label-", "date-"))]
     fig = chart.figure()
     assert not [t for t in visible_texts(fig) if (t.get_gid() or "").startswith(("label-", "date-"))]
     spec = chart.altair().to_dict()
     texts = {r.get("text") for layer in plot_layers(spec) for r in values(spec, layer)}
     assert not texts & set(chart.data["title"])
-    events = [
-        layer for layer in plot_layers(spec) if mark_type(layer) == "bar" or "shape" in layer["encoding"]
-    ]
-    assert len(events) == 2 and all("tooltip" in layer["encoding"] for layer in events)
+    events = [layer for layer in plot_layers(spec) if "description" in layer["encoding"]]
+    dated = set(chart.data.loc[chart.data["mark"] != "list", "event_id"])
+    assert {r["fig"] for layer in events for r in values(spec, layer)} == dated
+    assert all("tooltip" in layer["encoding"] for layer in events)
 
 
 def test_as_of_marker_comes_from_the_latest_source_date(incident):
@@ -366,20 +422,24 @@ def test_as_of_marker_comes_from_the_latest_source_date(incident):
     edit_cell(incident, "sources.csv", "source_id", latest["source_id"], "published_precision", "day")
     moved = timeline_chart(incident)
     assert moved.options["as_of"] == later
-    meta = moved.data.attrs["timeline"]["as_of"]
-    assert pd.Timestamp(meta["ms"], unit="ms") == pd.Timestamp(later) + pd.Timedelta(
-        days=1
-    )  # the end of that day
-    assert meta["px"] > chart.data.attrs["timeline"]["as_of"]["px"] - 1
+
+    def plan_of(folder):
+        data, axis, _ = select(load_incident(folder), None, None, None)
+        return axis, lay_out(data, axis, 600, True)
+
+    axis, plan = plan_of(incident)
+    assert axis.asof_at == pd.Timestamp(later) + pd.Timedelta(days=1)  # the end of that day
+    assert plan.asof_px == pytest.approx(plan.px(axis.asof_at))
+    assert {m.x for gid, ms in by_gid(moved).items() if gid.startswith("as-of") for m in ms} == {plan.asof_px}
     label = f"As of {format_date(later, later, 'day')}"
     fig = moved.figure()
     assert label in [t.get_text() for t in visible_texts(fig)]
-    assert [c for c in fig.findobj(LineCollection) if c.get_gid() == "as-of"]
+    assert "as-of" in figure_gids(fig)
     spec = moved.altair().to_dict()
     rules = [
         layer for layer in plot_layers(spec) if mark_type(layer) == "rule" and layer["mark"].get("strokeDash")
     ]
-    assert {r["t"] for r in values(spec, rules[0])} == {meta["ms"]}
+    assert {r["x"] for r in values(spec, rules[0])} == {plan.asof_px}
     assert label in {r.get("text") for layer in plot_layers(spec) for r in values(spec, layer)}
 
 
@@ -390,7 +450,8 @@ def test_events_never_set_the_as_of_date(synthetic):
         edit_cell(synthetic, "sources.csv", "source_id", row["source_id"], "published", "")
         edit_cell(synthetic, "sources.csv", "source_id", row["source_id"], "published_precision", "unknown")
     chart = timeline_chart(synthetic)
-    assert chart.data.attrs["timeline"]["as_of"] is None
+    assert "as-of" not in by_gid(chart)
+    assert not [m for m in plot_texts(chart) if m.text.startswith("As of")]
     assert "as of" not in chart.notes.lower()
     assert not chart.data["upcoming"].any()
 
@@ -398,7 +459,7 @@ def test_events_never_set_the_as_of_date(synthetic):
 def test_as_of_argument_overrides_the_data():
     chart = timeline_chart(loaded(SYNTHETIC), as_of=date(2024, 4, 1))
     assert chart.options["as_of"] == "2024-04-01"
-    assert chart.data.attrs["timeline"]["as_of"]["text"] == "As of April 1, 2024"
+    assert [m.text for m in plot_texts(chart) if m.text.startswith("As of")] == ["As of April 1, 2024"]
 
 
 # ----------------------------------------------------------------------------- styling
@@ -418,32 +479,31 @@ def test_key_moments_are_bigger_and_bolder_in_both_renderings(irs_spec, irs_char
         assert weight[f"label-{e}"] in ("bold", 700)
     for e in others["event_id"]:
         assert weight[f"label-{e}"] in ("normal", 400)
-    gids = {a.get_gid() for a in fig.findobj(lambda a: bool(getattr(a, "get_gid", lambda: None)()))}
+    gids = figure_gids(fig)
     assert {f"ring-{e}" for e in keys["event_id"]} <= gids and not {
         f"ring-{e}" for e in others["event_id"]
     } & gids
-    size = {
-        c.get_gid(): c.get_sizes()[0]
-        for c in fig.findobj(PathCollection)
-        if (c.get_gid() or "").startswith("point-")
-    }
+    assert {f"point-{e}" for e in d.loc[d["mark"] == "point", "event_id"]} <= gids
+    size = {gid: marks[0].size for gid, marks in by_gid(irs_chart).items() if gid.startswith("point-")}
     key_points, other_points = keys[keys["mark"] == "point"], others[others["mark"] == "point"]
     assert min(size[f"point-{e}"] for e in key_points["event_id"]) > max(
         size[f"point-{e}"] for e in other_points["event_id"]
     )
 
-    labels = next(
-        layer
+    key_lines = {m.text for e in keys["event_id"] for m in by_gid(irs_chart)[f"label-{e}"]}
+    bold = {
+        r["text"]
         for layer in plot_layers(irs_spec)
-        if mark_type(layer) == "text" and any(r.get("event_id") for r in values(irs_spec, layer))
-    )
-    assert {r["event_id"] for r in values(irs_spec, labels) if r["weight"] == "bold"} == set(keys["event_id"])
+        if mark_type(layer) == "text" and layer["mark"]["fontWeight"] == "bold"
+        for r in values(irs_spec, layer)
+    }
+    assert bold == key_lines
     rings = [
         layer
         for layer in plot_layers(irs_spec)
         if isinstance(layer["mark"], dict) and layer["mark"].get("stroke") == irs_chart.theme.accent
     ]
-    assert {r["event_id"] for layer in rings for r in values(irs_spec, layer)} == set(keys["event_id"])
+    assert {r["fig"] for layer in rings for r in values(irs_spec, layer)} == set(keys["event_id"])
 
 
 # ----------------------------------------------------------------------------- altair
@@ -457,9 +517,10 @@ def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_s
     assert irs_spec["description"] == irs_chart.alt_text
     assert irs_spec["config"]["background"] == irs_chart.theme.background
     svg = vlc.vegalite_to_svg(irs_spec, vl_version="5.20")
-    for label in irs_chart.data["label"]:
-        for line in label.split("\n") if label else []:
-            assert html.escape(line, quote=False) in svg
+    lines = [m.text for m in plot_texts(irs_chart) if (m.gid or "").startswith("label-")]
+    assert len(lines) >= len(irs_chart.data[irs_chart.data["mark"] != "list"])
+    for line in lines:
+        assert html.escape(line, quote=False) in svg
     for line in irs_chart.footer_lines:
         assert html.escape(line.split()[-1], quote=False) in svg
     phone = timeline_chart(loaded(IRS), width=320, theme="dark").altair().to_dict(validate=True)
@@ -472,7 +533,7 @@ def test_tooltips_carry_the_event_detail(irs_spec):
     points = next(
         layer
         for layer in plot_layers(irs_spec)
-        if mark_type(layer) == "point" and "shape" in layer["encoding"]
+        if mark_type(layer) == "point" and "description" in layer["encoding"]
     )
     assert points["encoding"]["tooltip"]["field"] == "tt"
     row = values(irs_spec, points)[0]
@@ -491,7 +552,7 @@ def test_editing_an_event_changes_data_labels_and_alt_text(incident):
     chart = timeline_chart(incident)
     row = chart.data.set_index("event_id").loc[ev["event_id"]]
     assert row["start"] == pd.Timestamp(new_day) and row["title"] == "Renamed test event"
-    assert row["label"].replace("\n", " ") == "Renamed test event"
+    assert label_text(chart, ev["event_id"]).replace("\n", " ") == "Renamed test event"
     assert f"Renamed test event ({format_date(new_day, new_day, 'day')})" in chart.alt_text
     assert ev["title"] not in chart.alt_text
     texts = [t.get_text() for t in visible_texts(chart.figure())]

@@ -133,3 +133,22 @@ def test_figure_places_marks_where_the_scene_says():
     # the first panel starts under the title block: padding 8, title 26, gap 6, subtitle 18.2, offset 14
     assert bar.get_x() == pytest.approx(8) and bar.get_width() == pytest.approx(284 * 0.8)
     assert bar.get_y() == pytest.approx(8 + 26 + 6 + 18.2 + 14 + 10)
+
+
+def test_rings_dashed_rules_and_dates_draw_in_both_renderers():
+    day = 86_400_000
+    marks = (
+        Rule(v=5 * day, y=0, y2=40, color="muted", width=1.2, dash=(4, 3)),
+        Point(v=2 * day, y=20, size=256, fill=None, stroke="accent", stroke_width=2, gid="ring"),
+        Point(v=2 * day, y=20, size=100, shape="diamond", fill="category:a", key=0, aria=True, gid="dot"),
+    )
+    s = scene(panels=(Panel("time", 40, marks, Scale("utc", 0, 10 * day)),))
+    spec = to_altair(s, LIGHT).to_dict()
+    rule, ring, dot = (layer["mark"] for layer in layers(spec))
+    assert rule["strokeDash"] == [4, 3] and next(layers(spec))["encoding"]["x"]["type"] == "temporal"
+    assert ring["filled"] is False and ring["stroke"] == LIGHT.accent and ring["size"] == 256
+    assert dot["shape"] == "diamond" and dot["color"] == LIGHT.palette[0]
+    fig = to_figure(s, LIGHT)
+    by_gid = {a.get_gid(): a for a in fig.findobj() if a.get_gid()}
+    assert by_gid["ring"].get_markerfacecolor() == "none" and by_gid["dot"].get_marker() == "D"
+    assert by_gid["dot"].get_xdata()[0] == pytest.approx(8 + 284 * 0.2)
