@@ -44,11 +44,8 @@ class Chart:
     theme: Theme
     width: int
     options: dict = field(default_factory=dict)
-    layout: Callable[[Chart], Scene] | None = None
+    layout: Callable[[Chart], Scene] | None = None  # the chart at its width, as a scene
     relayout: Callable[[int], Chart] | None = None  # the same chart laid out at another width
-    # a chart not yet laid out as a scene draws itself (until the timeline is ported)
-    build_altair: Callable[[Chart], object] | None = None
-    build_matplotlib: Callable[[Chart], object] | None = None
 
     @property
     def footer_lines(self) -> list[str]:
@@ -60,16 +57,12 @@ class Chart:
 
     def altair(self):
         """The interactive Vega-Lite chart (tooltips; ``description`` = alt text)."""
-        if self.layout is None:
-            return self.build_altair(self)
         from .render.vega import to_altair
 
         return to_altair(self.scene(), self.theme)
 
     def figure(self):
         """The static matplotlib Figure (title/desc metadata carry the alt text)."""
-        if self.layout is None:
-            return self.build_matplotlib(self)
         from .render.mpl import to_figure
 
         return to_figure(self.scene(), self.theme)
