@@ -1,5 +1,6 @@
-"""Charts of an incident: each returns a :class:`~taxfirewall.charts.base.Chart` with an
-altair (interactive) and a matplotlib (static) rendering of the same content."""
+"""Charts of an incident: each returns a :class:`~taxfirewall.charts.base.Chart`, its
+plotted rows and a layout to a :class:`~taxfirewall.charts.scene.Scene`, which
+:mod:`~taxfirewall.charts.render` draws as altair (interactive) and matplotlib (static)."""
 
 from .base import Chart, source_line
 from .funnel import funnel_chart
