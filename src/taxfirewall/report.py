@@ -1,7 +1,8 @@
 """Turn an executed notebook into a report page, and the reports into an index page.
 
-The page is nbconvert's HTMLExporter with the ``report`` template (templates/report/): code
-hidden, no prompts, no JupyterLab stylesheet, no require.js, no MathJax, nothing from a CDN.
+The page is ``templates/report/page.html.j2``, rendered by the package's one Jinja environment
+(:mod:`taxfirewall.templating`, markdown and terminal text through nbconvert's public filters):
+code hidden, no prompts, no require.js, no MathJax, nothing from a CDN.
 A Vega-Lite output becomes a ``<figure>`` holding the spec as JSON and its alt text; one
 loader draws every chart with the vendored vega runtime (:mod:`taxfirewall.vendor`), either
 shared by all reports (``_static/<bundle_name()>``, the default) or inlined into each page.
@@ -17,18 +18,15 @@ import copy
 import hashlib
 import json
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, templating
 from .layouts import LAYOUTS_MIME, page_chart
 from .notebook import VEGALITE_MIME
-from .paths import TEMPLATES_DIR
 
-REPORT_TEMPLATE = "report"
 HIDE_TAG = "report-hide"  # cells for the notebook reader only (titles, intros)
-DATA_PRIORITY = [
+DATA_PRIORITY = [  # an output is shown as the first of these types it has
     VEGALITE_MIME,
     "text/html",
     "text/markdown",
@@ -134,38 +132,6 @@ def chart_specs(nb) -> list[dict]:
 
 # --------------------------------------------------------------------------- the page
 
-_local = threading.local()
-
-
-def _exporter():
-    """One exporter per thread (reports are rendered in parallel)."""
-    if getattr(_local, "exporter", None) is None:
-        from nbconvert.exporters import HTMLExporter, TemplateExporter
-        from traitlets.config import Config
-
-        class ReportExporter(HTMLExporter):
-            """HTMLExporter (its markdown, template paths and filters) without its
-            BeautifulSoup pass: our template sets alt text and needs no JupyterLab focus
-            attributes, and the pass costs time and rewrites markup. Outputs are picked by
-            ``display_data_priority``, which lists no widget views, so the default data type
-            filter serves."""
-
-            def from_notebook_node(self, nb, resources=None, **kw):
-                return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-
-        c = Config()
-        c.NbConvertBase.display_data_priority = DATA_PRIORITY
-        c.TemplateExporter.exclude_input = True
-        c.TemplateExporter.exclude_input_prompt = True
-        c.TemplateExporter.exclude_output_prompt = True
-        _local.exporter = ReportExporter(  # extra_template_paths: scripts shared with the chart pages
-            config=c,
-            template_name=REPORT_TEMPLATE,
-            extra_template_basedirs=[str(TEMPLATES_DIR)],
-            extra_template_paths=[str(TEMPLATES_DIR)],
-        )
-    return _local.exporter
-
 
 def _colours(theme: str) -> dict[str, str]:
     from .theme import get_theme
@@ -262,8 +228,7 @@ def render(
         "runtime_js": runtime_js,
         **_dataset_values(incident, parameters.get("as_of"), body_has_corrections),
     }
-    html, _ = _exporter().from_notebook_node(prepared, resources={"tf": tf})
-    return html
+    return templating.render("report/page.html.j2", tf=tf, nb=prepared, priority=DATA_PRIORITY)
 
 
 # --------------------------------------------------------------------------- thumbnails
@@ -299,9 +264,7 @@ def thumbnail_svg(nb) -> str | None:
 
 def card_svg(title: str, theme: str = "light") -> str:
     """A plain generated card for a report without a chart thumbnail."""
-    from .templating import call
-
-    return call("svg/fragments.svg.j2", "card", title[:28], _colours(theme))
+    return templating.call("svg/fragments.svg.j2", "card", title[:28], _colours(theme))
 
 
 # --------------------------------------------------------------------------- the index
@@ -318,8 +281,8 @@ STATUS_TEXT = {
 def render_index(entries: list[dict], *, title: str, version: str) -> str:
     """The index page. ``entries``: dicts with slug, title, dek, status, href, thumb (a
     relative path) or card (inline SVG)."""
-    from .templating import render
-
     for e in entries:
         e.setdefault("status_text", STATUS_TEXT.get(e["status"], e["status"]))
-    return render("index.html.j2", entries=entries, title=title, version=version, colours=_colours("light"))
+    return templating.render(
+        "index.html.j2", entries=entries, title=title, version=version, colours=_colours("light")
+    )

@@ -1,11 +1,12 @@
-"""The one Jinja environment every page and HTML fragment of the package is rendered with.
+"""The one Jinja environment every page and HTML fragment of the package is rendered with:
+report pages, the index, chart pages, embeds, the story's fragments and SVG pieces.
 
 Templates live in ``templates/`` (named by path, e.g. ``story/fragments.html.j2``); ``.j2``,
 ``.html`` and ``.svg`` templates are autoescaped. Two escapings are in use, both safe:
-``{{ value }}`` (Jinja's: ``&#39;``, ``&#34;``) on the chart and index pages, and
-``{{ value | text }}`` (:func:`html.escape`: ``&#x27;``, ``&quot;``) in the story fragments
-and SVG, which the reports have always embedded in that spelling. The report page itself is
-nbconvert's template (:mod:`taxfirewall.report`), which these fragments are passed into.
+``{{ value }}`` (Jinja's: ``&#39;``, ``&#34;``) on the pages, and ``{{ value | text }}``
+(:func:`html.escape`: ``&#x27;``, ``&quot;``) in the story fragments and SVG, which the
+reports have always embedded in that spelling. A notebook's markdown and terminal text
+become HTML by nbconvert's public filters.
 """
 
 from __future__ import annotations
@@ -27,6 +28,32 @@ def text(value) -> Markup:
     return Markup(escape(str(value)))
 
 
+# Notebook text as HTML, by nbconvert's public filters (imported when a report page needs them)
+
+
+def markdown_html(source: str, attachments: dict | None = None) -> Markup:
+    """Markdown as a report page shows it: headings with anchor links ("¶"), math left for
+    the page, attachments as the cell has them."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    renderer = IPythonRenderer(escape=False, attachments=attachments or {})
+    return Markup(MarkdownWithMath(renderer=renderer).render(source))
+
+
+def ansi_html(text: str) -> Markup:
+    """Terminal text escaped, its colour codes as styled spans."""
+    from nbconvert.filters import ansi2html
+
+    return Markup(ansi2html(text))
+
+
+def strip_files_prefix(html: str) -> Markup:
+    """Markup with the notebook server's ``files/`` prefix dropped from its addresses."""
+    from nbconvert.filters import strip_files_prefix
+
+    return Markup(strip_files_prefix(str(html)))
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The package's Jinja environment (built once; templates are compiled once each)."""
@@ -35,7 +62,9 @@ def environment() -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "j2", "svg"]),
         keep_trailing_newline=True,
     )
-    env.filters["text"] = text
+    env.filters.update(
+        text=text, markdown_html=markdown_html, ansi_html=ansi_html, strip_files_prefix=strip_files_prefix
+    )
     return env
 
 
