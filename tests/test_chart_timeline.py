@@ -1,152 +1,43 @@
-"""The timeline chart: every event at its date and precision, a layout with no overlapping
-text at article and phone widths, in both renderings, for any incident."""
+"""The timeline chart: every event at its date and precision, its words and options
+generated from the data, in both renderings, for any incident."""
 
 from __future__ import annotations
 
 import html
-import io
-import itertools
 import json
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
 
-import altair as alt
-import jsonschema
 import pandas as pd
 import pytest
 import vl_convert as vlc
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle as MplRectangle
-from matplotlib.text import Text
 
-from conftest import IRS, SYNTHETIC, edit_cell, layer_rows, read_rows
+from conftest import IRS, SYNTHETIC, edit_cell, read_rows
 from taxfirewall import load_incident
-from taxfirewall.charts import scene as sc
 from taxfirewall.charts.base import source_line
 from taxfirewall.charts.scene import Point, Rect
-from taxfirewall.charts.timeline import BAR, RING, STRIP, timeline_chart
-from taxfirewall.charts.timeline.layout import lay_out, text_width
+from taxfirewall.charts.timeline import BAR, timeline_chart
+from taxfirewall.charts.timeline.layout import lay_out
 from taxfirewall.charts.timeline.rows import select
 from taxfirewall.dates import window
 from taxfirewall.formatting import format_date
-
-FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
-
-
-@cache
-def loaded(folder: Path):
-    """Each committed incident validated once per run (the charts take an Incident or a path)."""
-    return load_incident(folder)
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def plot_layers(spec: dict) -> list[dict]:
-    return spec["vconcat"][0]["layer"]
-
-
-def below_layers(spec: dict) -> list[dict]:
-    return spec["vconcat"][1]["layer"]
-
-
-def values(spec: dict, layer: dict) -> list[dict]:
-    """A layer's data rows, with the tooltip words it looks up."""
-    return layer_rows(spec, layer)
-
-
-def mark_type(layer: dict) -> str:
-    return layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
-
-
-def drawn(fig):
-    """The figure drawn on an Agg canvas, with its renderer (for text extents)."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return canvas.get_renderer()
-
-
-def visible_texts(fig) -> list[Text]:
-    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-
-
-def figure_gids(fig) -> set[str]:
-    """The ids of every artist drawn on the figure (its marks' SVG ids)."""
-    return {a.get_gid() for a in fig.findobj(lambda a: bool(getattr(a, "get_gid", lambda: None)()))}
-
-
-def svg_bytes(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
-
-
-def planned(folder, width: int = 600, annotate: bool = True, start=None, end=None, categories=None):
-    """The rows, time axis and pixel plan the chart draws from."""
-    data, axis, _ = select(loaded(folder), start, end, categories)
-    return data, axis, lay_out(data, axis, width, annotate)
-
-
-def by_gid(chart) -> dict:
-    """The scene's named marks (points, bars, rings, label lines) by their SVG id."""
-    out: dict = {}
-    for _, m in chart.scene().marks():
-        if m.gid:
-            out.setdefault(m.gid, []).append(m)
-    return out
-
-
-def plot_texts(chart) -> list:
-    return [m for m in chart.scene().panels[0].marks if isinstance(m, sc.Text)]
-
-
-def label_text(chart, event_id: str) -> str:
-    """The label drawn beside an event's mark, its lines joined by newlines ('' for none)."""
-    return "\n".join(m.text for m in by_gid(chart).get(f"label-{event_id}", []))
-
-
-def _box(m) -> tuple[float, float, float, float]:
-    if isinstance(m, Point):
-        r = m.size**0.5 / 2
-        return m.x - r, m.x + r, m.y - r, m.y + r
-    if isinstance(m, Rect):
-        return m.x, m.x2, m.y, m.y2
-    w = text_width(m.text, m.size, m.bold)
-    x0 = m.x - w if m.align == "right" else m.x
-    return x0, x0 + w, m.y - 8, m.y + 8
-
-
-def _union(boxes):
-    return (
-        min(b[0] for b in boxes),
-        max(b[1] for b in boxes),
-        min(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-
-
-def label_boxes(chart) -> list[tuple[str, float, float, float, float]]:
-    """Every event's mark (with its ring) and label (all its lines) as drawn in the scene:
-    (what, x0, x1, y0, y1) in px from the plot's top left."""
-    marks, labels = {}, {}
-    for m in chart.scene().panels[0].marks:
-        if isinstance(m, (Point, Rect)) and m.key is not None:
-            marks.setdefault(m.key, []).append(_box(m))
-        elif isinstance(m, sc.Text) and (m.gid or "").startswith(("label-", "date-")):
-            labels.setdefault(m.gid.split("-", 1)[1], []).append(_box(m))
-    return [(f"mark {k}", *_union(b)) for k, b in marks.items()] + [
-        (f"label {k}", *_union(b)) for k, b in labels.items()
-    ]
-
-
-def overlapping(boxes, tol: float = 0.5):
-    return [
-        (a[0], b[0])
-        for a, b in itertools.combinations(boxes, 2)
-        if min(a[2], b[2]) - max(a[1], b[1]) > tol and min(a[4], b[4]) - max(a[3], b[3]) > tol
-    ]
+from timeline_views import (
+    FOLDERS,
+    below_layers,
+    by_gid,
+    drawn,
+    figure_gids,
+    label_text,
+    loaded,
+    mark_type,
+    planned,
+    plot_layers,
+    plot_texts,
+    svg_bytes,
+    values,
+    visible_texts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -313,62 +204,6 @@ def test_legend_names_categories_humanised_in_enum_colours(irs_spec, irs_chart):
             assert colors[cat] in (layer["mark"].get("color"), layer["mark"].get("stroke"))
 
 
-# ----------------------------------------------------------------------------- layout
-
-
-@pytest.mark.parametrize("width", [600, 320])
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_no_text_overlaps_in_matplotlib(width, theme):
-    chart = timeline_chart(loaded(IRS), theme=theme, width=width)
-    fig = chart.figure()
-    assert fig.get_figwidth() * 100 == pytest.approx(width)
-    renderer = drawn(fig)
-    W, H = fig.bbox.width, fig.bbox.height
-    boxes = [
-        (t.get_text(), *(lambda b: (b.x0, b.x1, b.y0, b.y1))(t.get_window_extent(renderer)))
-        for t in visible_texts(fig)
-    ]
-    assert len(boxes) > 30
-    assert overlapping(boxes) == []
-    for text, x0, x1, y0, y1 in boxes:
-        assert x0 >= -0.5 and x1 <= W + 0.5 and y0 >= -0.5 and y1 <= H + 0.5, text
-
-
-@pytest.mark.parametrize(
-    "folder,width", [(IRS, 600), (IRS, 320), (IRS, 800), (SYNTHETIC, 600), (SYNTHETIC, 320)]
-)
-def test_python_lane_layout_never_collides(folder, width):
-    chart = timeline_chart(loaded(folder), width=width)
-    plan = planned(folder, width)[2]
-    boxes = label_boxes(chart)
-    assert len(boxes) > len(plan.events)
-    assert overlapping(boxes, tol=0) == []
-    for what, x0, x1, y0, y1 in boxes:
-        assert x0 >= -RING and x1 <= plan.plot_w + RING, what
-        assert y0 >= STRIP and y1 <= plan.plot_h, what
-
-
-def test_phone_width_numbers_the_marks_and_keys_every_title():
-    phone = timeline_chart(loaded(IRS), width=320)
-    dated = phone.data[phone.data["mark"] != "list"]
-    assert not planned(IRS, 600)[2].compact and planned(IRS, 320)[2].compact
-    assert [label_text(phone, e) for e in dated["event_id"]] == [str(n) for n in range(1, len(dated) + 1)]
-    assert list(dated["number"]) == list(range(1, len(dated) + 1))
-    texts = [t.get_text() for t in visible_texts(phone.figure())]
-    key = " ".join(texts)
-    for _, r in dated.iterrows():
-        assert r["title"] in key or all(w in key for w in r["title"].split())
-        assert r["sublabel_text"] in texts
-
-
-def test_height_grows_with_lanes():
-    few = timeline_chart(loaded(IRS), categories=["agreement"])
-    many = timeline_chart(loaded(IRS))
-    lanes = lambda **kw: max(e["lane"] for e in planned(IRS, **kw)[2].events)  # noqa: E731
-    assert lanes() > lanes(categories=["agreement"])
-    assert many.figure().get_figheight() > few.figure().get_figheight()
-
-
 # ----------------------------------------------------------------------------- options
 
 
@@ -460,85 +295,6 @@ def test_as_of_argument_overrides_the_data():
     chart = timeline_chart(loaded(SYNTHETIC), as_of=date(2024, 4, 1))
     assert chart.options["as_of"] == "2024-04-01"
     assert [m.text for m in plot_texts(chart) if m.text.startswith("As of")] == ["As of April 1, 2024"]
-
-
-# ----------------------------------------------------------------------------- styling
-
-
-def test_key_moments_are_bigger_and_bolder_in_both_renderings(irs_spec, irs_chart):
-    d = irs_chart.data[irs_chart.data["mark"] != "list"]
-    keys, others = d[d["highlight"]], d[~d["highlight"]]
-    assert len(keys) and len(others)
-    fig = irs_chart.figure()
-    weight = {
-        t.get_gid(): t.get_fontweight()
-        for t in visible_texts(fig)
-        if (t.get_gid() or "").startswith("label-")
-    }
-    for e in keys["event_id"]:
-        assert weight[f"label-{e}"] in ("bold", 700)
-    for e in others["event_id"]:
-        assert weight[f"label-{e}"] in ("normal", 400)
-    gids = figure_gids(fig)
-    assert {f"ring-{e}" for e in keys["event_id"]} <= gids and not {
-        f"ring-{e}" for e in others["event_id"]
-    } & gids
-    assert {f"point-{e}" for e in d.loc[d["mark"] == "point", "event_id"]} <= gids
-    size = {gid: marks[0].size for gid, marks in by_gid(irs_chart).items() if gid.startswith("point-")}
-    key_points, other_points = keys[keys["mark"] == "point"], others[others["mark"] == "point"]
-    assert min(size[f"point-{e}"] for e in key_points["event_id"]) > max(
-        size[f"point-{e}"] for e in other_points["event_id"]
-    )
-
-    key_lines = {m.text for e in keys["event_id"] for m in by_gid(irs_chart)[f"label-{e}"]}
-    bold = {
-        r["text"]
-        for layer in plot_layers(irs_spec)
-        if mark_type(layer) == "text" and layer["mark"]["fontWeight"] == "bold"
-        for r in values(irs_spec, layer)
-    }
-    assert bold == key_lines
-    rings = [
-        layer
-        for layer in plot_layers(irs_spec)
-        if isinstance(layer["mark"], dict) and layer["mark"].get("stroke") == irs_chart.theme.accent
-    ]
-    assert {r["fig"] for layer in rings for r in values(irs_spec, layer)} == set(keys["event_id"])
-
-
-# ----------------------------------------------------------------------------- altair
-
-
-def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_spec, irs_chart):
-    schema_file = Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json"
-    # the validator class directly: jsonschema.validate() first checks the schema itself with a
-    # format checker, which rejects altair's own '#/definitions/RowCol<boolean>' refs as URIs
-    jsonschema.Draft7Validator(json.loads(schema_file.read_text())).validate(irs_spec)
-    assert irs_spec["description"] == irs_chart.alt_text
-    assert irs_spec["config"]["background"] == irs_chart.theme.background
-    svg = vlc.vegalite_to_svg(irs_spec, vl_version="5.20")
-    lines = [m.text for m in plot_texts(irs_chart) if (m.gid or "").startswith("label-")]
-    assert len(lines) >= len(irs_chart.data[irs_chart.data["mark"] != "list"])
-    for line in lines:
-        assert html.escape(line, quote=False) in svg
-    for line in irs_chart.footer_lines:
-        assert html.escape(line.split()[-1], quote=False) in svg
-    phone = timeline_chart(loaded(IRS), width=320, theme="dark").altair().to_dict(validate=True)
-    phone_svg = vlc.vegalite_to_svg(phone, vl_version="5.20")
-    for title in irs_chart.data["title"]:
-        assert all(html.escape(w, quote=False) in phone_svg for w in title.split())
-
-
-def test_tooltips_carry_the_event_detail(irs_spec):
-    points = next(
-        layer
-        for layer in plot_layers(irs_spec)
-        if mark_type(layer) == "point" and "description" in layer["encoding"]
-    )
-    assert points["encoding"]["tooltip"]["field"] == "tt"
-    row = values(irs_spec, points)[0]
-    assert list(row["tt"]) == ["Event", "Date", "Category", "What happened", "Who", "Sources", "Verification"]
-    assert row["tt"]["Sources"] and row["tt"]["Verification"] and row["tt"]["Date"]
 
 
 # ----------------------------------------------------------------------------- edits and determinism
