@@ -28,6 +28,8 @@ from timeline_views import (
     by_gid,
     drawn,
     figure_gids,
+    irs,
+    irs_vl,
     label_text,
     loaded,
     mark_type,
@@ -38,17 +40,6 @@ from timeline_views import (
     values,
     visible_texts,
 )
-
-
-@pytest.fixture(scope="module")
-def irs_chart():
-    return timeline_chart(loaded(IRS))
-
-
-@pytest.fixture(scope="module")
-def irs_spec(irs_chart):
-    return irs_chart.altair().to_dict(validate=True)
-
 
 # ----------------------------------------------------------------------------- content
 
@@ -111,8 +102,9 @@ def test_month_and_year_events_are_spans_and_day_events_points(folder):
     )
 
 
-def test_dates_are_drawn_on_their_utc_day(irs_spec, irs_chart):
+def test_dates_are_drawn_on_their_utc_day():
     """A 2025-04-07 event sits at the pixel the layout computed for Apr 7 (no timezone shift)."""
+    irs_spec, irs_chart = irs_vl(), irs()
     scene = vlc.vegalite_to_scenegraph(irs_spec, vl_version="5.20")
 
     def marks(node):
@@ -138,7 +130,8 @@ def test_dates_are_drawn_on_their_utc_day(irs_spec, irs_chart):
         assert min(abs(x - v) for v in xs) < 0.3, day
 
 
-def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
+def test_undated_events_are_off_the_axis_and_listed_below():
+    irs_spec = irs_vl()
     chart = timeline_chart(loaded(IRS))
     d = chart.data
     undated = d[d["undated"]]
@@ -164,7 +157,8 @@ def test_undated_events_are_off_the_axis_and_listed_below(irs_spec):
         assert texts[title].get_window_extent(renderer).y1 < axis_bottom  # below the axis (y up)
 
 
-def test_chart_fields_are_generated_from_the_data(irs_chart):
+def test_chart_fields_are_generated_from_the_data():
+    irs_chart = irs()
     inc = loaded(IRS)
     tl = inc.timeline
     c = irs_chart
@@ -185,7 +179,8 @@ def test_chart_fields_are_generated_from_the_data(irs_chart):
     assert timeline_chart(inc, credit="Someone").credit == "Someone"
 
 
-def test_legend_names_categories_humanised_in_enum_colours(irs_spec, irs_chart):
+def test_legend_names_categories_humanised_in_enum_colours():
+    irs_spec, irs_chart = irs_vl(), irs()
     enum = list(loaded(IRS).timeline["category"].cat.categories)
     colors = irs_chart.theme.category_colors(enum)
     below = {r.get("text"): r for layer in below_layers(irs_spec) for r in values(irs_spec, layer)}

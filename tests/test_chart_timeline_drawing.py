@@ -18,6 +18,8 @@ from timeline_views import (
     by_gid,
     drawn,
     figure_gids,
+    irs,
+    irs_vl,
     label_boxes,
     label_text,
     loaded,
@@ -29,17 +31,6 @@ from timeline_views import (
     values,
     visible_texts,
 )
-
-
-@pytest.fixture(scope="module")
-def irs_chart():
-    return timeline_chart(loaded(IRS))
-
-
-@pytest.fixture(scope="module")
-def irs_spec(irs_chart):
-    return irs_chart.altair().to_dict(validate=True)
-
 
 # ----------------------------------------------------------------------------- layout
 
@@ -100,7 +91,8 @@ def test_height_grows_with_lanes():
 # ----------------------------------------------------------------------------- styling
 
 
-def test_key_moments_are_bigger_and_bolder_in_both_renderings(irs_spec, irs_chart):
+def test_key_moments_are_bigger_and_bolder_in_both_renderings():
+    irs_spec, irs_chart = irs_vl(), irs()
     d = irs_chart.data[irs_chart.data["mark"] != "list"]
     keys, others = d[d["highlight"]], d[~d["highlight"]]
     assert len(keys) and len(others)
@@ -144,7 +136,8 @@ def test_key_moments_are_bigger_and_bolder_in_both_renderings(irs_spec, irs_char
 # ----------------------------------------------------------------------------- altair
 
 
-def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_spec, irs_chart):
+def test_spec_validates_against_the_shipped_schema_and_renders_every_label():
+    irs_spec, irs_chart = irs_vl(), irs()
     schema_file = Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json"
     # the validator class directly: jsonschema.validate() first checks the schema itself with a
     # format checker, which rejects altair's own '#/definitions/RowCol<boolean>' refs as URIs
@@ -164,7 +157,8 @@ def test_spec_validates_against_the_shipped_schema_and_renders_every_label(irs_s
         assert all(html.escape(w, quote=False) in phone_svg for w in title.split())
 
 
-def test_tooltips_carry_the_event_detail(irs_spec):
+def test_tooltips_carry_the_event_detail():
+    irs_spec = irs_vl()
     points = next(
         layer
         for layer in plot_layers(irs_spec)

@@ -16,6 +16,7 @@ from conftest import IRS, SYNTHETIC, layer_rows
 from taxfirewall import load_incident
 from taxfirewall.charts import scene as sc
 from taxfirewall.charts.scene import Point, Rect
+from taxfirewall.charts.timeline import timeline_chart
 from taxfirewall.charts.timeline.layout import lay_out, text_width
 from taxfirewall.charts.timeline.rows import select
 
@@ -26,6 +27,18 @@ FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "s
 def loaded(folder: Path):
     """Each committed incident validated once per run (the charts take an Incident or a path)."""
     return load_incident(folder)
+
+
+@cache
+def irs():
+    """The IRS timeline at the article width, built once per run."""
+    return timeline_chart(loaded(IRS))
+
+
+@cache
+def irs_vl() -> dict:
+    """Its Vega-Lite spec, validated against the schema altair ships."""
+    return irs().altair().to_dict(validate=True)
 
 
 def plot_layers(spec: dict) -> list[dict]:
