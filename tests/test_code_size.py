@@ -12,8 +12,6 @@ import io
 import tokenize
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src"
 MAX_FUNCTION_CODE_LINES = 60
 MAX_MODULE_LINES = 400
@@ -81,7 +79,6 @@ def test_code_lines_leave_out_blanks_comments_and_docstrings():
     assert function_sizes(source) == [("f", 1, 4)]
 
 
-@pytest.mark.xfail(strict=False, reason="refactor in progress")
 def test_no_function_is_longer_than_a_screen():
     too_long = [
         f"{_label(path)}:{line} {name}: {size} code lines"
@@ -92,7 +89,6 @@ def test_no_function_is_longer_than_a_screen():
     assert not too_long, f"functions over {MAX_FUNCTION_CODE_LINES} code lines:\n" + "\n".join(too_long)
 
 
-@pytest.mark.xfail(strict=False, reason="refactor in progress")
 def test_no_module_is_longer_than_one_job_needs():
     too_long = [
         f"{_label(path)}: {size} lines"
