@@ -246,3 +246,10 @@ def test_the_state_file_reads_and_writes_back_byte_for_byte(tmp_path):
     assert state.record("never-built").attempt == buildplan.Attempt("k3", False)
     buildplan.save_state(tmp_path / "again", state)
     assert (tmp_path / "again" / buildplan.STATE_NAME).read_text(encoding="utf-8") == text
+
+
+def test_a_report_list_that_is_not_tables_is_one_clear_problem(tmp_path):
+    path = tmp_path / "reports.toml"
+    path.write_text("report = [1]\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"report #1: expected a \[\[report\]\] table, got int"):
+        load_manifest(path)

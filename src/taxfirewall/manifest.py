@@ -87,6 +87,9 @@ def load_manifest(path: str | Path) -> Manifest:
         )
     reports, seen = [], set()
     for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):  # report = [1] is a list, not [[report]] tables
+            problems.append(f"report #{n}: expected a [[report]] table, got {type(entry).__name__}")
+            continue
         where = f"report #{n}" + (f" '{entry.get('slug')}'" if isinstance(entry.get("slug"), str) else "")
         found, usable = _entry_problems(where, entry)
         problems += found
