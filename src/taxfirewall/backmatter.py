@@ -46,8 +46,9 @@ def _record_name(incident: Incident, table: str, record_id: str) -> tuple[str, s
     return kind, name
 
 
-def corrections_html(incident: Incident, *, heading: str = "h2") -> str:
-    """The corrections log (shown in every report), or a line saying it is empty."""
+def corrections_html(incident: Incident, *, heading: str | None = "h2") -> str:
+    """The corrections log (shown in every report), or a line saying it is empty; with no
+    heading where a story places it under its own."""
     rows = []
     for _, r in incident.corrections.iterrows():
         kind, name = _record_name(incident, _text(r["table"]), _text(r["record_id"]))

@@ -12,19 +12,24 @@ from .paths import DEFAULT_INCIDENT, MANIFEST, REPORTS_DIR
 
 def _cmd_validate(args) -> int:
     from .data import Incident
+    from .prose import check_story
     from .summary import summary_lines
     from .validate import check_incident
 
     # checked here rather than through load_incident, which drops the warnings
     result = check_incident(args.folder)
-    if result.problems:
-        print(str(DataError(result.problems, str(args.folder))), file=sys.stderr)
-    else:
+    problems, warnings = result.problems, result.warnings
+    if not problems:  # the story is checked against the dataset, so only a valid one
         incident = Incident(folder=Path(args.folder).resolve(), schema=result.schema, tables=result.frames)
+        story = check_story(incident)
+        problems, warnings = (story.problems, warnings + story.warnings) if story else ([], warnings)
+    if problems:
+        print(str(DataError(problems, str(args.folder))), file=sys.stderr)
+    else:
         print("valid: " + "\n".join(summary_lines(incident)))
-    for warning in result.warnings:
+    for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    return 2 if result.problems else 0
+    return 2 if problems else 0
 
 
 def _cmd_summary(args) -> int:

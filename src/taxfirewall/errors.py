@@ -22,11 +22,17 @@ class Problem:
         return f"{self.file}:{self.row}:{self.column}: {self.message}"
 
 
+def _order(p: Problem) -> tuple:
+    """File, row, then column: a story's numbered columns in number order."""
+    column = (0, int(p.column), "") if p.column.isdigit() else (1, 0, p.column)
+    return (p.file, p.row, column, p.message)
+
+
 class DataError(Exception):
     """Raised when an incident folder does not hold a valid dataset."""
 
     def __init__(self, problems: list[Problem], folder: str = ""):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
+        self.problems = sorted(set(problems), key=_order)
         self.folder = folder
         where = f" in {folder}" if folder else ""
         lines = [f"{len(self.problems)} problem(s) with the dataset{where}:"]

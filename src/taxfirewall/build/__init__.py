@@ -122,7 +122,7 @@ def _run_todo(work: BuildPlan, state: BuildState, settings: Settings, console: C
     from .startup import skip_optional_imports
 
     skip_optional_imports()  # before the datasets and papermill import jsonschema
-    incidents = _load_incidents({p.incident for p in work.todo})
+    incidents = _load_incidents({p.incident for p in work.todo}, console)
     from .pool import run_reports
 
     return run_reports(
@@ -136,13 +136,21 @@ def _run_todo(work: BuildPlan, state: BuildState, settings: Settings, console: C
     )
 
 
-def _load_incidents(folders) -> dict:
-    """Validate and load every dataset that will be used (raises DataError)."""
+def _load_incidents(folders, console: Console) -> dict:
+    """Validate and load every dataset that will be used, and its story (raises DataError;
+    a story's typed numbers are warnings)."""
     from ..data import load_incident
+    from ..errors import DataError
+    from ..prose import check_story
 
     loaded = {}
     for folder in sorted(f for f in folders if f is not None):
         incident = load_incident(folder)
+        story = check_story(incident)
+        if story and story.problems:
+            raise DataError(story.problems, str(folder))
+        for warning in story.warnings if story else []:
+            console.say(f"warning: {warning}", err=True)
         for view in ("reported_values", "preferred", "funnel", "context", "timeline", "fingerprint"):
             getattr(incident, view)  # compute the cached views once, before threads share them
         loaded[folder] = incident
