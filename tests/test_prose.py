@@ -209,3 +209,20 @@ def test_the_irs_story_is_a_checked_news_explainer(irs):
     for value in ("1.28 million", "47,289", "2,000–2,364", "about 42,695"):
         assert value in text
     assert not re.search(r"\bseed\b|\.txt\b|\bF\d\b|\bE\d+\b", text)
+
+
+def _fenced_markdown(text: str, after: str) -> str:
+    return re.search(r"```markdown\n(.*?)```", text[text.index(after) :], re.S).group(1)
+
+
+def test_the_codebook_and_readme_examples_check_and_print_what_the_readme_says(incident):
+    from taxfirewall.paths import ROOT
+
+    codebook = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    data = _story(incident, _fenced_markdown(codebook, "### Example"))
+    check = check_story(data)
+    assert check.problems == [] and check.warnings == []
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    data = _story(incident, _fenced_markdown(readme, "### Writing the story"))
+    said = re.search(r'prints "(.*?)", then the funnel chart', readme, re.S).group(1)
+    assert " ".join(prose_text(data).split()) == " ".join(said.split())

@@ -92,3 +92,30 @@ def test_dark_chart_pages_pass_accessibility_checks(site, open_page):
             if v.get("impact") in ("serious", "critical")
         ]
         assert bad == [], (path.parent.name, bad)
+
+
+@pytest.mark.parametrize("slug", ["story-light", "story-dark"])
+@pytest.mark.parametrize("width", [320, 1200])
+def test_story_page_reads_as_the_desks_prose_with_its_charts_in_place(site, open_page, slug, width):
+    """The story in paragraphs, the charts between them where story.md puts them, nothing
+    wider than a phone, and axe clean at that width."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, log = open_page((site / f"{slug}.html").as_uri(), width=width)
+    page.wait_for_function("() => document.querySelectorAll('svg.marks').length >= 2", timeout=20000)
+    order = page.evaluate(
+        "() => [...document.querySelectorAll('.tf-prose, figure.chart')]"
+        ".map(e => e.matches('figure') ? 'chart' : 'prose')"
+    )
+    assert order[0] == "prose" and order.count("chart") == 2
+    assert order.index("chart") > 0 and order[-1] == "prose"  # charts sit between paragraphs
+    words = page.evaluate("() => [...document.querySelectorAll('.tf-prose p')].map(p => p.innerText).join(' ')")
+    assert 600 <= len(words.split()) <= 1200 and "47,289" in words
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    visible = page.evaluate(
+        "() => [...document.querySelectorAll('.tf-prose p, .tf-prose h2')]"
+        ".every(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right <= innerWidth + 1; })"
+    )
+    assert visible
+    bad = [v["id"] for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert bad == [] and log.errors == [] and log.blocked == []
