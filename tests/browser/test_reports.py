@@ -109,7 +109,9 @@ def test_story_page_reads_as_the_desks_prose_with_its_charts_in_place(site, open
     )
     assert order[0] == "prose" and order.count("chart") == 2
     assert order.index("chart") > 0 and order[-1] == "prose"  # charts sit between paragraphs
-    words = page.evaluate("() => [...document.querySelectorAll('.tf-prose p')].map(p => p.innerText).join(' ')")
+    words = page.evaluate(
+        "() => [...document.querySelectorAll('.tf-prose p')].map(p => p.innerText).join(' ')"
+    )
     assert 600 <= len(words.split()) <= 1200 and "47,289" in words
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     visible = page.evaluate(
@@ -117,5 +119,7 @@ def test_story_page_reads_as_the_desks_prose_with_its_charts_in_place(site, open
         ".every(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right <= innerWidth + 1; })"
     )
     assert visible
-    bad = [v["id"] for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")]
+    bad = [
+        v["id"] for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
     assert bad == [] and log.errors == [] and log.blocked == []

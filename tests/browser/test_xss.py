@@ -90,7 +90,8 @@ def hostile_copy(dest: Path) -> Path:
     )
     story = (dest / "story.md").read_text(encoding="utf-8")  # the desk's own text, hostile too
     (dest / "story.md").write_text(
-        f"{ALL} [a link]({JS}) <a href='{JS}'>b</a>\n\n{{{{ E3.title }}}} {{{{ S1.title | unconfirmed }}}}\n\n" + story,
+        f"{ALL} [a link]({JS}) <a href='{JS}'>b</a>\n\n{{{{ E3.title }}}} {{{{ S1.title | unconfirmed }}}}\n\n"
+        + story,
         encoding="utf-8",
     )
     return dest
