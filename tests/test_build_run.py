@@ -392,3 +392,10 @@ def test_a_phone_gets_each_charts_phone_layout_and_a_wider_window_the_article_on
     page.wait_for_function(drawn_at, arg="600", timeout=15000)
     assert all(abs(w - 600) <= 2 for w in page.evaluate(svg_widths))
     assert log.errors == [] and log.blocked == []
+
+
+def test_a_missing_story_is_told_to_the_desk_in_the_notebook_never_to_the_reader(built):
+    page = (built["out1"] / "synth-story.html").read_text(encoding="utf-8")
+    executed = (built["out1"] / "_executed" / "synth-story.ipynb").read_text(encoding="utf-8")
+    assert "No story.md in" in executed and "generated summary" in executed
+    assert "story.md" not in page and "generated summary" not in page and "tf-narrative" in page

@@ -226,3 +226,10 @@ def test_the_codebook_and_readme_examples_check_and_print_what_the_readme_says(i
     data = _story(incident, _fenced_markdown(readme, "### Writing the story"))
     said = re.search(r'prints "(.*?)", then the funnel chart', readme, re.S).group(1)
     assert " ".join(prose_text(data).split()) == " ".join(said.split())
+
+
+def test_re_running_shows_the_edited_story(incident):
+    data = _story(incident, "First draft: {{ F2 }}.\n")
+    assert "First draft: 47,289." in prose_text(data)
+    (incident / "story.md").write_text("Second draft: {{ F1 }}.\n", encoding="utf-8")
+    assert "Second draft: 1.28 million." in prose_text(data)  # the same loaded dataset, re-read story
