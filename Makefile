@@ -16,6 +16,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (taxfirewall)" >/dev/null
+	@# git strips notebook outputs on commit (.gitattributes); does nothing outside a git work tree
+	$(BIN)/python tools/clean_notebooks.py --install-git-filter
 	@touch $(STAMP)
 
 validate: $(STAMP)
@@ -51,8 +53,9 @@ lint: $(STAMP)
 test: $(STAMP) browser-deps lint
 	$(BIN)/python -m pytest
 
+# JupyterLab on 127.0.0.1, open on notebooks/01_explore.ipynb; prints the address (with token) to open.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/python tools/lab.py
 
 # Re-resolve the lock from pyproject.toml's ranges, then regenerate environment.yml from it.
 lock: $(STAMP)

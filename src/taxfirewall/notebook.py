@@ -13,7 +13,8 @@ draws it offline; the report template turns it into an inline figure) and
 :func:`resolve_incident` finds the incident folder from notebooks/ or the project root.
 
 :func:`clean_for_git` and :func:`strip_volatile` keep stored and executed notebooks free of
-outputs, timestamps and random ids, so the same inputs always give the same bytes.
+outputs, timestamps and random ids, so the same inputs always give the same bytes;
+:func:`git_text` is the git clean filter's cleaning (tools/clean_notebooks.py --stdin).
 
 Only the standard library is imported at module level: the build's unchanged path uses
 this module and must stay fast.
@@ -288,6 +289,26 @@ def clean_for_git(nb: dict) -> dict:
             cell["outputs"] = []
             cell["execution_count"] = None
     return nb
+
+
+# nbformat splits these mimetypes into lines too (see nbformat.v4.rwbase.split_lines)
+_SPLIT_MIMES = ("application/javascript", "image/svg+xml")
+
+
+def git_text(text: str) -> str:
+    """The notebook JSON ``text`` cleaned for git and written exactly as nbformat writes it
+    (sorted keys, one-space indent, text split into lines, a final newline). Standard library
+    only: the git clean filter calls this on every ``git add`` and ``git status`` of a changed
+    notebook, and importing nbformat takes seconds."""
+    nb = clean_for_git(json.loads(text))
+    for cell in nb.get("cells", []):
+        if "source" in cell:
+            cell["source"] = _source(cell).splitlines(True)
+        for bundle in cell.get("attachments", {}).values():
+            for mime, value in bundle.items():
+                if isinstance(value, str) and (mime.startswith("text/") or mime in _SPLIT_MIMES):
+                    bundle[mime] = value.splitlines(True)
+    return json.dumps(nb, indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False) + "\n"
 
 
 _VOLATILE_NB_KEYS = ("start_time", "end_time", "duration", "exception", "output_path")
