@@ -2,6 +2,7 @@
 collected (with the dataset's licence) and the list of sources. What each says is chosen
 here; ``templates/story/backmatter.html.j2`` marks it up, escaping all dataset text and
 linking a source only when its address is http(s) (:func:`taxfirewall.templating.link`).
+The corrections table carries its CSS for a notebook (:mod:`taxfirewall.tablestyle`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from . import dates
 from .data import Incident
 from .formatting import format_date, format_number
 from .missing import present
+from .tablestyle import notebook_css
 from .templating import call, link
 
 
@@ -62,6 +64,7 @@ def corrections_html(incident: Incident, *, heading: str | None = "h2") -> str:
         "Corrections log",
         ["Date", "What", "Item", "What changed", "Why"],
         rows,
+        notebook_css(),
     )
 
 

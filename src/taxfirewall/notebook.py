@@ -262,8 +262,11 @@ def setup(phone_layouts: bool = True) -> None:
     import altair as alt
 
     from . import layouts
+    from .charts.render.vega import notebook_renderer
 
-    alt.renderers.enable("mimetype")
+    # the mimetype, its spec naming the Vega-Lite JupyterLab draws with (no version warning)
+    alt.renderers.register("taxfirewall", notebook_renderer)
+    alt.renderers.enable("taxfirewall")
     layouts.phone_layouts(phone_layouts)
 
 

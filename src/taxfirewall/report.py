@@ -24,6 +24,7 @@ from pathlib import Path
 from . import __version__, templating
 from .layouts import LAYOUTS_MIME, page_chart
 from .notebook import VEGALITE_MIME
+from .tablestyle import without_notebook_css
 
 HIDE_TAG = "report-hide"  # cells for the notebook reader only (titles, intros)
 DATA_PRIORITY = [  # an output is shown as the first of these types it has
@@ -101,6 +102,8 @@ def prepare(nb):
             html = data.get("text/html")
             if isinstance(html, list):
                 html = "".join(html)
+            if isinstance(html, str):  # the story tables' notebook CSS: the page styles them
+                data["text/html"] = html = without_notebook_css(html)
             if isinstance(html, str) and 'class="dataframe"' in html:
                 # the page's CSS styles tables; pandas' notebook <style scoped> and border="1"
                 # are not valid HTML in a page body
@@ -112,6 +115,7 @@ def prepare(nb):
                 output.setdefault("metadata", {})["tf_table"] = f"Data table {tables}"
             spec = data.get(VEGALITE_MIME)
             if isinstance(spec, dict):
+                data[VEGALITE_MIME] = spec = page_spec(spec)
                 output.setdefault("metadata", {})["tf_chart"] = {
                     "id": f"chart-{ci}-{oi}",
                     "alt": chart_alt(spec),
@@ -120,10 +124,19 @@ def prepare(nb):
     return nb
 
 
+def page_spec(spec: dict) -> dict:
+    """A notebook's chart as a page draws it: a notebook's spec names the Vega-Lite JupyterLab
+    draws with (:func:`taxfirewall.charts.render.vega.notebook_renderer`), a page's the
+    vendored runtime's, altair's own (the same spec otherwise)."""
+    import altair as alt
+
+    return {**spec, "$schema": alt.SCHEMA_URL} if "$schema" in spec else spec
+
+
 def chart_specs(nb) -> list[dict]:
-    """Every Vega-Lite spec in the notebook's outputs, in order."""
+    """Every Vega-Lite spec in the notebook's outputs, in order, as a page draws it."""
     return [
-        o["data"][VEGALITE_MIME]
+        page_spec(o["data"][VEGALITE_MIME])
         for c in nb.get("cells", [])
         for o in c.get("outputs", [])
         if isinstance(o.get("data", {}).get(VEGALITE_MIME), dict)
@@ -184,7 +197,9 @@ def _dataset_values(incident, as_of: str | None, body_has_corrections: bool) -> 
         "fingerprint": incident.fingerprint,
         "sources_html": backmatter.sources_html(incident),
         "methodology_html": backmatter.methodology_html(incident),
-        "corrections_html": "" if body_has_corrections else backmatter.corrections_html(incident),
+        "corrections_html": ""
+        if body_has_corrections
+        else without_notebook_css(backmatter.corrections_html(incident)),
     }
 
 

@@ -6,6 +6,10 @@ return unescaped strings; every ``*_html`` function chooses what to say and leav
 to ``templates/story/fragments.html.j2``, which escapes all dataset text; a source is linked
 only when its address is http(s) (:func:`taxfirewall.templating.link`). The back matter
 (corrections log, methodology, sources) is :mod:`taxfirewall.backmatter`.
+
+Every fragment carries the classes MathJax skips (a notebook must never typeset "$59.4bn"
+as maths), and each table its CSS for a notebook (:mod:`taxfirewall.tablestyle`), which the
+report build drops.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from .backmatter import corrections_html as corrections_html  # notebooks show t
 from .data import Incident, select_events
 from .formatting import format_date, format_number
 from .missing import present as _present
+from .tablestyle import notebook_css
 from .templating import call, link
 from .verification import TIERS
 from .verification import label as verification_label
@@ -323,6 +328,7 @@ def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
         f"Every reported value, by {what}, with its source",
         FIGURE_COLUMNS,
         [_figure_group(incident, f) for _, f in pref.iterrows()],
+        notebook_css(),
     )
 
 
@@ -341,7 +347,7 @@ def events_table_html(incident: Incident, *, start=None, end=None, categories=No
         ]
         rows.append({"key": bool(r["key"]), "tier": verification.tier(r["verification"]), "cells": cells})
     head = ["Date", "Event", "What happened", "Sources", "Verification"]
-    return _html("events_table", "Timeline events, with sources", head, rows)
+    return _html("events_table", "Timeline events, with sources", head, rows, notebook_css())
 
 
 def verification_html(incident: Incident) -> str:

@@ -9,6 +9,9 @@ function in :data:`DRAW`.
 Tooltips live once, in one table keyed by the tip's key (``fig``); every mark that
 stands for something looks its tip up (copying the text into each layer's rows tripled
 a spec's size). The house theme's config makes the spec self-contained.
+
+In a notebook (:func:`notebook_renderer`) a spec names the Vega-Lite JupyterLab draws it
+with, :data:`JUPYTERLAB_VEGALITE`; reports draw the same spec with the vendored runtime.
 """
 
 from __future__ import annotations
@@ -215,3 +218,27 @@ def to_altair(scene: Scene, theme: Theme):
         .properties(title=title, description=scene.description)
         .configure(**config)
     )
+
+
+# --------------------------------------------------------------------------- notebook display
+
+# The Vega-Lite JupyterLab 4.6 draws the Vega-Lite mimetype with (its built-in renderer). A
+# spec naming a newer one draws all the same, with a version warning in the console on every
+# chart; the specs use nothing newer (tests/browser/test_jupyterlab.py compares the drawn
+# text with a report's).
+JUPYTERLAB_VEGALITE = "5.6.1"
+
+
+def jupyterlab_spec(spec: dict) -> dict:
+    """``spec`` naming the Vega-Lite JupyterLab ships."""
+    return {**spec, "$schema": f"https://vega.github.io/schema/vega-lite/v{JUPYTERLAB_VEGALITE}.json"}
+
+
+def notebook_renderer(spec: dict, **metadata):
+    """altair's mimetype renderer, the spec naming JupyterLab's Vega-Lite, drawn with the
+    reports' embed options (SVG, no action menu)."""
+    from altair.vegalite.v5.display import mimetype_renderer
+
+    from ...vendor import EMBED_OPTIONS
+
+    return mimetype_renderer(jupyterlab_spec(spec), **{"embed_options": dict(EMBED_OPTIONS), **metadata})
