@@ -73,7 +73,13 @@ def _cmd_build(args) -> int:
 
     try:
         return build(
-            args.manifest, args.out, jobs=args.jobs, only=args.only, force=args.force, timeout=args.timeout
+            args.manifest,
+            args.out,
+            jobs=args.jobs,
+            only=args.only,
+            force=args.force,
+            timeout=args.timeout,
+            wait=not args.no_wait,
         )
     except ManifestError as exc:
         print(str(exc), file=sys.stderr)
@@ -169,6 +175,11 @@ def _add_build(sub) -> None:
     )
     p.add_argument("--only", nargs="+", metavar="SLUG", help="build only these reports")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another build holds the output folder, exit 3 at once instead of waiting for it",
+    )
     p.add_argument("--manifest", default=str(MANIFEST), help="report list (default: %(default)s)")
     p.add_argument("--out", default=str(REPORTS_DIR), help="output folder (default: %(default)s)")
     p.add_argument(

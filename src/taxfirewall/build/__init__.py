@@ -30,6 +30,8 @@ from pathlib import Path
 from ..paths import MANIFEST, REPORTS_DIR
 from .console import Console, write_problem
 from .index import runtime_lost, shared_runtime, write_index
+from .journal import Journal
+from .lock import FolderBusy, folder_lock
 from .plan import BuildPlan, BuildState, load_state, plan_build, save_state
 from .results import Result, Run, Status
 
@@ -44,6 +46,7 @@ class Settings:
     only: Sequence[str] = ()  # slugs (default: every report)
     force: bool = False  # run reports that are current too
     timeout: float | None = None  # seconds per report without a timeout of its own
+    wait: bool = True  # for another build of the same out folder (else FolderBusy, exit 3)
 
 
 def build(
@@ -54,6 +57,7 @@ def build(
     only: list[str] | None = None,
     force: bool = False,
     timeout: float | None = None,
+    wait: bool = True,
     stdout=None,
     stderr=None,
 ) -> int:
@@ -61,9 +65,13 @@ def build(
     Raises ManifestError or DataError (exit 2) before anything runs."""
     console = Console(stdout, stderr)
     started = time.monotonic()
-    settings = Settings(manifest, Path(out).absolute(), jobs, tuple(only or ()), force, timeout)
+    settings = Settings(manifest, Path(out).absolute(), jobs, tuple(only or ()), force, timeout, wait)
     try:
-        return _build(settings, console, started)
+        with folder_lock(settings.out, wait=wait, say=lambda text: console.say(text, err=True)):
+            return _build(settings, console, started)
+    except FolderBusy as exc:
+        console.say(str(exc), err=True)
+        return 3
     except KeyboardInterrupt:
         console.say(
             "interrupted; reports already written are complete, nothing half-written was kept", err=True
@@ -83,8 +91,9 @@ def _build(settings: Settings, console: Console, started: float) -> int:
     state = load_state(out)
     work = plan_build(settings.manifest, out, state, only=settings.only, force=settings.force)
     state = _skip_unchanged(work, state, console, out)
-    run = _run_todo(work, state, settings, console) if work.todo else Run()
-    state = state.after(run, work.keys)
+    journal = Journal(out, state, work.keys)  # the state file stays true while pages are written
+    run = _run_todo(work, journal, settings, console) if work.todo else Run()
+    state = journal.state.after(run, work.keys)
     if not work.todo and runtime_lost(state, out):  # the pages are current, their runtime file was deleted
         state = state.with_runtime(shared_runtime(out, state.runtime))
     results = _in_order(work, run)
@@ -117,7 +126,7 @@ def _skip_unchanged(work: BuildPlan, state: BuildState, console: Console, out: P
     return state
 
 
-def _run_todo(work: BuildPlan, state: BuildState, settings: Settings, console: Console) -> Run:
+def _run_todo(work: BuildPlan, journal: Journal, settings: Settings, console: Console) -> Run:
     """Validate the datasets the reports to run use (raises DataError), then run them."""
     from .startup import skip_optional_imports
 
@@ -127,7 +136,7 @@ def _run_todo(work: BuildPlan, state: BuildState, settings: Settings, console: C
 
     return run_reports(
         work.todo,
-        state=state,
+        journal=journal,
         out=settings.out,
         incidents=incidents,
         jobs=settings.jobs,

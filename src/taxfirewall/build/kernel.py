@@ -7,6 +7,7 @@ Imports papermill (and so jsonschema): import it after
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import threading
@@ -100,6 +101,7 @@ def kernel_manager_for(job: Job) -> type[AsyncKernelManager]:
 
     class JobKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
+            use_ipc(self, job.scratch)
             kw.setdefault("cwd", str(ROOT))
             kw["extra_arguments"] = [*kw.get("extra_arguments", []), *kernel_arguments()]
             with open(job.log_path, "ab") as log:
@@ -109,6 +111,24 @@ def kernel_manager_for(job: Job) -> type[AsyncKernelManager]:
             return started
 
     return JobKernelManager
+
+
+_kernel_numbers = itertools.count(1)
+MAX_SOCKET_PATH = 90  # AF_UNIX paths stop at 104-108 bytes; ipc adds "-<port>" to this
+
+
+def use_ipc(km, scratch: Path) -> None:
+    """Talk to the kernel over Unix sockets in the build's scratch folder, not TCP ports:
+    a TCP port is picked free and bound later by the kernel, so two processes starting
+    kernels at once (two builds, a build beside JupyterLab) can pick the same one. A socket
+    path is unique to its kernel. Where there are no Unix sockets (Windows), or the scratch
+    path is too long for one, the kernel keeps TCP."""
+    base = scratch / f"k{next(_kernel_numbers)}"
+    if os.name != "posix" or len(str(base)) > MAX_SOCKET_PATH:
+        return
+    km.transport = "ipc"
+    km.connection_file = str(base) + ".json"
+    km.ip = str(base)
 
 
 def run_notebook(job: Job, cancel: threading.Event) -> nbformat.NotebookNode | Result:

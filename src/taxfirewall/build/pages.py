@@ -21,6 +21,7 @@ from .console import write_problem
 from .results import Result, Status
 
 if TYPE_CHECKING:
+    from .journal import Journal
     from .kernel import Job
 
 
@@ -33,6 +34,7 @@ def write_page(
     runtime: page.Runtime,
     inline_js: str | None,
     cancel: threading.Event,
+    journal: Journal,
 ) -> Result:
     """Render the report's page and write it with its executed notebook and thumbnail (the
     thumbnail is drawn again only when its chart changed)."""
@@ -56,6 +58,7 @@ def write_page(
         return Result(job.slug, Status.CANCELLED, job.elapsed())
     data = html.encode("utf-8")
     try:  # a read-only or full out folder fails this report (its last good page stays), not the build
+        journal.begin(job.slug)  # killed from here on, the next build runs this report again
         write_atomic(outputs["executed"], nbformat.writes(nb) + "\n")
         if thumb:
             write_atomic(outputs["thumb"], thumb)
@@ -66,7 +69,9 @@ def write_page(
         outputs["failed"].unlink(missing_ok=True)
     except OSError as exc:
         return Result(job.slug, Status.FAILED, job.elapsed(), f"{r.notebook_label}: {write_problem(exc)}")
-    return Result(job.slug, Status.BUILT, job.elapsed(), size=len(data), thumb=thumb_key)
+    built = Result(job.slug, Status.BUILT, job.elapsed(), size=len(data), thumb=thumb_key)
+    journal.done(built)
+    return built
 
 
 def keep_failed_copy(result: Result, job: Job, out: Path) -> Result:

@@ -21,7 +21,9 @@ from ..manifest import Plan
 from ..vendor import vega_bundle
 from .console import write_problem
 from .index import runtime_for_pages, shared_runtime
+from .journal import Journal
 from .kernel import DEFAULT_TIMEOUT, Job, run_notebook
+from .lock import scratch_prefix
 from .pages import keep_failed_copy, write_page
 from .plan import RUNTIME_MODE, BuildState
 from .results import Result, Run, Status
@@ -36,12 +38,13 @@ class _Shared:
     runtime: Future
     inline_js: str | None
     cancel: threading.Event
+    journal: Journal
 
 
 def run_reports(
     todo: list[Plan],
     *,
-    state: BuildState,
+    journal: Journal,
     out: Path,
     incidents: Mapping,
     jobs: int | None,
@@ -50,8 +53,9 @@ def run_reports(
 ) -> Run:
     """Run ``todo`` with ``jobs`` kernels at once (default one per CPU); ``progress`` hears
     of each report as it ends (done so far, of how many, its result)."""
+    state = journal.state
     with (
-        tempfile.TemporaryDirectory(prefix="taxfirewall-build-") as tmp,
+        tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime") as side,
     ):
         shared = _Shared(
@@ -60,6 +64,7 @@ def run_reports(
             runtime=side.submit(shared_runtime, out, state.runtime),  # written while the kernels run
             inline_js=vega_bundle() if RUNTIME_MODE == "inline" else None,
             cancel=threading.Event(),
+            journal=journal,
         )
         planned = [_job(p, state, Path(tmp), timeout) for p in todo]
         planned.sort(key=lambda j: -float(state.record(j.slug).seconds or 0.0))
@@ -134,4 +139,5 @@ def _one_report(job: Job, shared: _Shared) -> Result:
         runtime=runtime,
         inline_js=shared.inline_js,
         cancel=shared.cancel,
+        journal=shared.journal,
     )
