@@ -1,7 +1,8 @@
-"""Pure geometry for laying out labelled marks on a time axis: a calendar tick search,
-first-fit packing of items into rows, where a label may sit beside its mark, and lines
-knocked out around words. No dataset, no theme, no renderer: text is measured by the
-``measure`` callable the caller passes, so every function here is testable on its own."""
+"""Pure geometry for laying out labelled marks on an axis: a calendar tick search,
+first-fit packing of items into rows, where a label may sit beside its mark, lines
+knocked out around words, a span too narrow to see widened around itself. No dataset,
+no theme, no renderer: text is measured by the ``measure`` callable the caller passes,
+so every function here is testable on its own."""
 
 from __future__ import annotations
 
@@ -153,3 +154,13 @@ def knockout(x: float, y0: float, y1: float, boxes) -> list[list[float]]:
     if y < y1:
         pieces.append([round(y, 2), round(y1, 2)])
     return [p for p in pieces if p[1] - p[0] >= 10]
+
+
+def widen(x0: float, x1: float, minimum: float, plot_w: float) -> tuple[float, float]:
+    """A span x0..x1 at least ``minimum`` px wide: unchanged if it already is, else
+    ``minimum`` wide around its centre, kept inside 0..plot_w. The widened span always
+    contains the original (it only ever grows), and its ends stay in order."""
+    if x1 - x0 >= minimum:
+        return x0, x1
+    left = min(max((x0 + x1) / 2 - minimum / 2, 0.0), max(plot_w - minimum, 0.0))
+    return left, left + minimum

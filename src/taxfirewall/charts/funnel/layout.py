@@ -19,6 +19,7 @@ import pandas as pd
 from ...formatting import format_number
 from ...theme import SIZES, vega_config
 from ..base import Chart
+from ..packing import knockout, label_options, widen
 from ..scene import Area, Bracket, Panel, Point, Rect, Rule, Scale, Scene, Text, Tip
 from ..text import text_width, wrap
 from ..words import funnel as words
@@ -28,6 +29,8 @@ PAD = vega_config()["padding"]["left"]  # the house padding either side of the c
 GAP = 16  # between panels
 BAR, ZBAR = 20, 14  # bar thickness in the main and magnified panels
 SERIF = 5  # length of a range bracket's ends
+SERIF_GAP = 6  # least room between the tips of a range's two serifs
+MIN_SPAN = 14  # px: a range drawn narrower would not read as one ("I", "]["): widened, labelled
 LINE = 1.3  # line height, in font sizes
 WEDGE = 30  # height of the wedge joining the two scales
 PAINT = (Area, Rule, Rect, Bracket, Point, Text)  # grid and ticks under the data, words on top
@@ -68,6 +71,7 @@ class _Draft:
     width: float
     scale: Scale | None = None
     marks: list = field(default_factory=list)
+    clear: list = field(default_factory=list)  # (x0, x1, top, bottom) boxes lines stop short of
 
     def text(self, style: str, y: float, s: str, x: float = 0.0, key=None) -> float:
         """Wrap ``s`` into lines starting at x; returns the y below the last line."""
@@ -83,8 +87,10 @@ class _Draft:
 
 
 def _range(d: _Draft, r, key: int, y: float, h: float, gid: str) -> None:
-    """A faded span with brackets at the bounds a source supports: "[ ]" inwards, or on
-    a span too narrow for that outwards, so it still reads as a capped range."""
+    """A faded span from the low to the high bound, to scale however thin, with inward
+    brackets "[ ]" at the bounds a source supports. A span narrower than MIN_SPAN px
+    would draw as an "I" or crossed brackets, so its brackets are set MIN_SPAN px apart
+    around it (in pixels, not values: they claim no bound) and it is labelled not to scale."""
     lo, hi = float(r["low"]), float(r["high"])
     d.marks.append(
         Rect(
@@ -100,11 +106,40 @@ def _range(d: _Draft, r, key: int, y: float, h: float, gid: str) -> None:
             gid=gid + "span",
         )
     )
-    inward = d.scale.px(hi, d.width) - d.scale.px(lo, d.width) >= 2 * SERIF + 2
-    for side, v, is_open in ((1, lo, r["open_low"]), (-1, hi, r["open_high"])):
+    x0, x1 = d.scale.px(lo, d.width), d.scale.px(hi, d.width)
+    w0, w1 = widen(x0, x1, MIN_SPAN, d.width)
+    widened = (w0, w1) != (x0, x1)
+    serif = min(SERIF, (w1 - w0 - SERIF_GAP) / 2)  # the serifs' tips never meet
+    for side, v, x, is_open in ((1, lo, w0, r["open_low"]), (-1, hi, w1, r["open_high"])):
         if not is_open:
-            serif = (side if inward else -side) * SERIF
-            d.marks.append(Bracket(v=v, serif=serif, y=y, y2=y + h, key=key, gid=gid + "bracket"))
+            at = {"x": round(x, 2)} if widened else {"v": v}
+            d.marks.append(
+                Bracket(**at, serif=round(side * serif, 2), y=y, y2=y + h, key=key, gid=gid + "bracket")
+            )
+    if widened:
+        _not_to_scale(d, w0, w1, y + h / 2, key, gid)
+
+
+def _not_to_scale(d: _Draft, x0: float, x1: float, mid: float, key: int, gid: str) -> None:
+    """The words saying a widened span is not to scale, beside it on its row (the longest
+    wording that fits, right of it if it can); gridlines stop short of them."""
+    font = size("reported")
+    variants = [(t, text_width(t, font, False)) for t in words.NOT_TO_SCALE]
+    options = label_options(x0, x1, variants, d.width, None, False)
+    _, a, b, text = next((o for o in options if o[0] != "above"), options[-1])
+    d.marks.append(
+        Text(
+            x=round(a, 2),
+            y=mid,
+            text=text,
+            size=font,
+            color="muted",
+            baseline="middle",
+            key=key,
+            gid="not-to-scale-" + gid.removeprefix("stage-").rstrip("-"),  # not "stage-": not a data mark
+        )
+    )
+    d.clear.append((a, b, mid - line("reported") / 2, mid + line("reported") / 2))
 
 
 def _stage(d: _Draft, r, key: int, y: float, h: float, log: bool) -> None:
@@ -160,9 +195,10 @@ def _main(stages: pd.DataFrame, width: float, log: bool) -> Panel:
         if r["reported_text"]:
             y = d.text("reported", y, r["reported_text"], key=i)
         y += 3
-        for v in decades:  # gridlines only beside the marks, never through the text above them
-            d.marks.append(Rule(v=v, y=y - 2, y2=y + BAR + 2, color="grid"))
         _stage(d, r, i, y, BAR, log)
+        for v in decades:  # gridlines only beside the marks, never through the words
+            for top, bottom in knockout(d.scale.px(v, width), y - 2, y + BAR + 2, d.clear):
+                d.marks.append(Rule(v=v, y=top, y2=bottom, color="grid"))
         y += BAR + 14
     if decades:
         y = _axis(d, decades, y - 10) + 8

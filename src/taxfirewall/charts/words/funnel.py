@@ -11,6 +11,8 @@ from ...missing import present
 
 NOT_IN_FUNNEL = "Not part of the funnel"
 LOG_AXIS = "Logarithmic scale"
+# beside a range too narrow to see, drawn wider than its bounds: the longest that fits
+NOT_TO_SCALE = ("widened to be seen, not to scale", "not to scale")
 HOW = {
     "zoom": "drawn as horizontal bars on one linear scale",
     "linear": "drawn as horizontal bars on one linear scale",
