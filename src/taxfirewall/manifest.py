@@ -44,12 +44,17 @@ class Report:
     timeout: float | None = None
 
     def outputs(self, out: Path) -> dict[str, Path]:
-        return {
-            "html": out / f"{self.slug}.html",
-            "executed": out / "_executed" / f"{self.slug}.ipynb",
-            "failed": out / "_failed" / f"{self.slug}.ipynb",
-            "thumb": out / "_thumbs" / f"{self.slug}.svg",
-        }
+        return outputs_of(self.slug, out)
+
+
+def outputs_of(slug: str, out: Path) -> dict[str, Path]:
+    """Every file a report's build writes into ``out``."""
+    return {
+        "html": out / f"{slug}.html",
+        "executed": out / "_executed" / f"{slug}.ipynb",
+        "failed": out / "_failed" / f"{slug}.ipynb",
+        "thumb": out / "_thumbs" / f"{slug}.svg",
+    }
 
 
 @dataclass(frozen=True)

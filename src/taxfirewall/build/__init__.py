@@ -27,12 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..manifest import SLUG, outputs_of
 from ..paths import MANIFEST, REPORTS_DIR
 from .console import Console, write_problem
 from .index import runtime_lost, shared_runtime, write_index
 from .journal import Journal
 from .lock import FolderBusy, folder_lock
-from .plan import BuildPlan, BuildState, load_state, plan_build, save_state
+from .plan import BuildPlan, BuildState, checked_reports, load_state, plan_build, save_state
 from .results import Result, Run, Status
 
 
@@ -67,8 +68,9 @@ def build(
     started = time.monotonic()
     settings = Settings(manifest, Path(out).absolute(), jobs, tuple(only or ()), force, timeout, wait)
     try:
+        plans = checked_reports(manifest, settings.out, settings.only)  # bad input: nothing is created
         with folder_lock(settings.out, wait=wait, say=lambda text: console.say(text, err=True)):
-            return _build(settings, console, started)
+            return _build(settings, plans, console, started)
     except FolderBusy as exc:
         console.say(str(exc), err=True)
         return 3
@@ -86,11 +88,11 @@ def build(
         return 1
 
 
-def _build(settings: Settings, console: Console, started: float) -> int:
+def _build(settings: Settings, plans: list, console: Console, started: float) -> int:
     out = settings.out
     state = load_state(out)
-    work = plan_build(settings.manifest, out, state, only=settings.only, force=settings.force)
-    state = _skip_unchanged(work, state, console, out)
+    work = plan_build(plans, out, state, only=settings.only, force=settings.force)
+    state = _skip_unchanged(work, _retire(work, state, console, out), console, out)
     journal = Journal(out, state, work.keys)  # the state file stays true while pages are written
     run = _run_todo(work, journal, settings, console) if work.todo else Run()
     state = journal.state.after(run, work.keys)
@@ -108,6 +110,20 @@ def _build(settings: Settings, console: Console, started: float) -> int:
         interrupted=run.interrupted,
     )
     return 1 if failed or run.interrupted or unwritten else 0
+
+
+def _retire(work: BuildPlan, state: BuildState, console: Console, out: Path) -> BuildState:
+    """Remove the pages of reports no longer in the manifest (only those this folder's
+    builds wrote, as its state file records), so the folder holds what a fresh build of
+    the same manifest would."""
+    listed = {p.report.slug for p in work.plans}
+    for slug in sorted(set(state.reports) - listed):
+        if SLUG.fullmatch(slug):  # a state file names only files of our own making
+            for path in outputs_of(slug, out).values():
+                path.unlink(missing_ok=True)
+            console.say(f"removed: {slug} (no longer in the report list)")
+        state = state.without(slug)
+    return state
 
 
 def _skip_unchanged(work: BuildPlan, state: BuildState, console: Console, out: Path) -> BuildState:

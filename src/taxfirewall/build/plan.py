@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -190,6 +190,9 @@ class BuildState:
     def with_record(self, slug: str, record: Record) -> BuildState:
         return replace(self, reports={**self.reports, slug: record})
 
+    def without(self, slug: str) -> BuildState:
+        return replace(self, reports={s: r for s, r in self.reports.items() if s != slug})
+
     def with_runtime(self, runtime: RuntimeRecord | None) -> BuildState:
         return self if runtime is None else replace(self, runtime=runtime)
 
@@ -247,12 +250,16 @@ class BuildPlan:
         return next(p for p in self.plans if p.report.slug == slug)
 
 
+def checked_reports(manifest: str | Path, out: Path, only) -> list[Plan]:
+    """Check the manifest and every report (raises ManifestError, no kernel, nothing written)."""
+    return check_reports(load_manifest(manifest), out, only)
+
+
 def plan_build(
-    manifest: str | Path, out: Path, state: BuildState, *, only: list[str] | None, force: bool
+    plans: list[Plan], out: Path, state: BuildState, *, only: Sequence[str] | None, force: bool
 ) -> BuildPlan:
-    """Check the manifest and every report (raises ManifestError, no kernel) and pick the
-    reports to run: all selected ones with ``force``, else those not current."""
-    plans = check_reports(load_manifest(manifest), out, only)
+    """Pick the reports to run (``plans`` from :func:`checked_reports`): all selected ones
+    with ``force``, else those not current."""
     keys_of = Keys()
     keys = {p.report.slug: keys_of.key(p) for p in plans}
     selected = [p for p in plans if not only or p.report.slug in set(only)]
