@@ -62,13 +62,14 @@ def test_every_report_chart_renders(site, open_page):
         assert log.errors == [] and log.blocked == []
 
 
-def test_no_serious_accessibility_violations(site, open_page):
+@pytest.mark.parametrize("width", [1200, 375])
+def test_no_serious_accessibility_violations(site, open_page, width):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     found = {}
     for path in site_pages(site):
-        page, _ = open_page(path.as_uri(), width=1200)
+        page, _ = open_page(path.as_uri(), width=width)
         page.wait_for_timeout(300)
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
