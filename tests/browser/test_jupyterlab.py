@@ -43,6 +43,7 @@ def _lab_server(tmp_path: Path):
     port = _free_port()
     env = dict(
         os.environ,
+        JUPYTER_CONFIG_PATH=str(ROOT / "tools" / "jupyter"),  # `make lab`'s page config: no announcements
         JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
         JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
         JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "ws"),
@@ -58,7 +59,7 @@ def _lab_server(tmp_path: Path):
             f"--ServerApp.root_dir={work}",
             "--ServerApp.open_browser=False",
             "--allow-root",
-            "--LabApp.news_url=",
+            "--LabApp.news_url=None",  # as tools/lab.py (`make lab`): an empty URL is still fetched
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
         ],
