@@ -6,6 +6,10 @@ and a ``[report.parameters]`` table. Parameters are checked against the notebook
 ``parameters`` cell (see :mod:`taxfirewall.notebook`); an ``incident`` folder is resolved as
 the notebook resolves it, relative to the project root.
 
+A ``[[matrix]]`` table stands for many reports (see :mod:`taxfirewall.matrix`): it is
+expanded here, in the order the tables are written, and each report it gives is checked
+exactly like a hand-written one; messages name the matrix and the expanded slug.
+
 Every problem is collected into one :class:`ManifestError`; nothing runs when there is one.
 Standard library only: this module is on the build's fast, unchanged path.
 """
@@ -17,6 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import matrix
 from .notebook import NotebookContractError, Parameter, read_parameters, resolve_incident
 from .paths import DESCRIPTOR_NAME, ROOT
 
@@ -42,6 +47,7 @@ class Report:
     dek: str
     parameters: dict = field(default_factory=dict)  # as given in the manifest
     timeout: float | None = None
+    source: str = ""  # the matrix it was expanded from, for messages ("" for a [[report]])
 
     def outputs(self, out: Path) -> dict[str, Path]:
         return outputs_of(self.slug, out)
@@ -77,60 +83,99 @@ class Manifest:
 
 
 def load_manifest(path: str | Path) -> Manifest:
-    """Read the manifest; raises :class:`ManifestError` for a missing file, bad TOML or a
-    report table of the wrong shape."""
+    """Read the manifest and expand its matrices; raises :class:`ManifestError` for a missing
+    file, bad TOML, a table of the wrong shape, a matrix that cannot expand or a slug twice."""
     path = Path(path)
-    raw = _read_toml(path)
-    entries = raw.get("report", [])
-    if not isinstance(entries, list) or not entries:
-        raise ManifestError(["expected one or more [[report]] tables"], path)
+    text = _read_text(path)
+    raw = _read_toml(text, path)
     problems: list[str] = []
-    unknown_top = sorted(set(raw) - {"report"})
+    unknown_top = sorted(set(raw) - {"report", "matrix"})
     if unknown_top:
         problems.append(
-            f"unknown top-level key(s): {', '.join(unknown_top)} (expected only [[report]] tables)"
+            f"unknown top-level key(s): {', '.join(unknown_top)} "
+            "(expected only [[report]] and [[matrix]] tables)"
         )
-    reports, seen = [], set()
-    for n, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):  # report = [1] is a list, not [[report]] tables
-            problems.append(f"report #{n}: expected a [[report]] table, got {type(entry).__name__}")
-            continue
-        where = f"report #{n}" + (f" '{entry.get('slug')}'" if isinstance(entry.get("slug"), str) else "")
+    tables = _tables(text, raw, problems)
+    if not tables:
+        problems.append("expected one or more [[report]] or [[matrix]] tables")
+    reports, seen = [], {}
+    for where, entry, source in _entries(tables, problems):
         found, usable = _entry_problems(where, entry)
         problems += found
         if not usable:
             continue
         if entry["slug"] in seen:
-            problems.append(f"{where}: duplicate slug '{entry['slug']}'")
-        seen.add(entry["slug"])
-        reports.append(_report(path, entry))
+            problems.append(f"{where}: duplicate slug '{entry['slug']}' (also {seen[entry['slug']]})")
+        seen.setdefault(entry["slug"], where)
+        reports.append(_report(path, entry, source))
     if problems:
         raise ManifestError(problems, path)
     return Manifest(path=path, reports=reports)
 
 
-def _read_toml(path: Path) -> dict:
+def _tables(text: str, raw: dict, problems: list[str]) -> list[tuple[str, int, object]]:
+    """Every [[report]] and [[matrix]] table as (kind, number, table), in the order written."""
+    tables = {}
+    for kind in ("report", "matrix"):
+        entries = raw.get(kind, [])
+        if not isinstance(entries, list):
+            problems.append(f"'{kind}' must be [[{kind}]] tables")
+            entries = []
+        tables[kind] = [(kind, n, e) for n, e in enumerate(entries, start=1)]
+    # tomllib keeps each array's order but not how the two interleave: read it off the headers
+    headers = [m.group(1) for m in _HEADER.finditer(text)]
+    if any(headers.count(kind) != len(tables[kind]) for kind in tables):  # e.g. a header in a string
+        return tables["report"] + tables["matrix"]
+    return [tables[kind].pop(0) for kind in headers]
+
+
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(report|matrix)[ \t]*\]\]", re.MULTILINE)
+
+
+def _entries(tables, problems: list[str]):
+    """(where, [[report]] table, matrix source) for each report, matrices expanded."""
+    for kind, n, entry in tables:
+        if not isinstance(entry, dict):  # report = [1] is a list, not [[report]] tables
+            problems.append(f"{kind} #{n}: expected a [[{kind}]] table, got {type(entry).__name__}")
+        elif kind == "report":
+            slug = entry.get("slug")
+            yield f"report #{n}" + (f" '{slug}'" if isinstance(slug, str) else ""), entry, ""
+        else:
+            where = matrix.label(n, entry)
+            keys = REPORT_KEYS | {"over"}
+            found, usable = _entry_problems(where, entry, keys)
+            known = {k: v for k, v in entry.items() if k in keys}  # an unknown key is reported once
+            expanded, more = matrix.expand(where, known) if usable else ([], [])
+            problems += found + more
+            for report in expanded:
+                yield f"{where}, report '{report['slug']}'", report, where
+
+
+def _read_text(path: Path) -> str:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ManifestError([f"no such file: {path}"], path) from None
+
+
+def _read_toml(text: str, path: Path) -> dict:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError([f"not valid TOML: {exc}"], path) from None
 
 
-def _entry_problems(where: str, entry: dict) -> tuple[list[str], bool]:
-    """What is wrong with one [[report]] table, and whether a report can still be made of it
-    (an unknown key is reported but does not stop the others being checked)."""
+def _entry_problems(where: str, entry: dict, allowed: set[str] = REPORT_KEYS) -> tuple[list[str], bool]:
+    """What is wrong with one [[report]] (or [[matrix]]) table, and whether a report can still
+    be made of it (an unknown key is reported but does not stop the others being checked)."""
     problems, usable = [], True
     for key in ("slug", "notebook", "title", "dek"):
         if not isinstance(entry.get(key), str) or not entry.get(key).strip():
             problems.append(f"{where}: '{key}' is missing or not a non-empty string")
             usable = False
-    extra = sorted(set(entry) - REPORT_KEYS)
+    extra = sorted(set(entry) - allowed)
     if extra:
-        problems.append(
-            f"{where}: unknown key(s) {', '.join(extra)} (expected {', '.join(sorted(REPORT_KEYS))})"
-        )
+        problems.append(f"{where}: unknown key(s) {', '.join(extra)} (expected {', '.join(sorted(allowed))})")
     if not isinstance(entry.get("parameters", {}), dict):
         problems.append(f"{where}: 'parameters' must be a table")
         usable = False
@@ -143,7 +188,7 @@ def _entry_problems(where: str, entry: dict) -> tuple[list[str], bool]:
     return problems, usable
 
 
-def _report(path: Path, entry: dict) -> Report:
+def _report(path: Path, entry: dict, source: str = "") -> Report:
     nb = Path(entry["notebook"])
     timeout = entry.get("timeout")
     return Report(
@@ -154,6 +199,7 @@ def _report(path: Path, entry: dict) -> Report:
         dek=entry["dek"].strip(),
         parameters=dict(entry.get("parameters", {})),
         timeout=float(timeout) if timeout is not None else None,
+        source=source,
     )
 
 
@@ -180,15 +226,24 @@ def check_reports(manifest: Manifest, out: str | Path, only: list[str] | None = 
         if slug not in known:
             problems.append(f"--only {slug}: no such report (known: {', '.join(sorted(known))})")
     declared_cache: dict[Path, dict[str, Parameter] | str] = {}
-    plans = []
+    plans, found_in = [], {}
     for report in manifest.reports:
         plan, found = _plan(report, out, declared_cache)
-        problems += [f"report '{report.slug}': {p}" for p in found]
+        for p in found:  # a matrix's reports often share a problem: say it once, naming them
+            found_in.setdefault((report.source or f"report '{report.slug}'", p), []).append(report.slug)
         if plan is not None:
             plans.append(plan)
+    problems += [_problem(where, p, slugs) for (where, p), slugs in found_in.items()]
     if problems:
         raise ManifestError(problems, manifest.path)
     return plans
+
+
+def _problem(where: str, problem: str, slugs: list[str]) -> str:
+    if where.startswith("report "):
+        return f"{where}: {problem}"
+    named = ", ".join(f"'{s}'" for s in slugs[:3]) + (f" and {len(slugs) - 3} more" if len(slugs) > 3 else "")
+    return f"{where}, report{'s' if len(slugs) > 1 else ''} {named}: {problem}"
 
 
 def _plan(report: Report, out: Path, declared_cache: dict) -> tuple[Plan | None, list[str]]:
