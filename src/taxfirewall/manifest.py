@@ -249,7 +249,8 @@ def _problem(where: str, problem: str, slugs: list[str]) -> str:
 def _plan(report: Report, out: Path, declared_cache: dict) -> tuple[Plan | None, list[str]]:
     """One report's plan, or None with what is wrong with it (each notebook is read once)."""
     if not SLUG.fullmatch(report.slug):
-        return None, ["slug must match [a-z0-9][a-z0-9-]* (lower-case letters, digits, '-')"]
+        hint = "; a matrix puts its values in the slug as written" if report.source else ""
+        return None, [f"slug must match [a-z0-9][a-z0-9-]* (lower-case letters, digits, '-'){hint}"]
     escaped = [p for p in report.outputs(out).values() if not _inside(p, out)]
     if escaped:
         return None, [f"output {escaped[0]} would land outside the out folder {out}"]
