@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from nbformat.v4 import new_code_cell
 
-from conftest import write_notebook
+from conftest import ROOT, write_notebook
 from taxfirewall.build import build
 from taxfirewall.build import plan as buildplan
 from taxfirewall.manifest import ManifestError, check_reports, load_manifest
@@ -231,11 +232,16 @@ def test_only_takes_an_expanded_slug_and_plan_build_sees_every_expanded_report(t
         check_reports(m, out, only=[FUNNEL])
 
 
-def test_the_shipped_manifest_is_unchanged_by_matrices(tmp_path):
-    from conftest import ROOT
-
+def test_the_shipped_manifest_has_no_matrix_and_its_documented_example_is_valid(tmp_path):
+    text = (ROOT / "reports.toml").read_text(encoding="utf-8")
     reports = load_manifest(ROOT / "reports.toml").reports
     assert len(reports) == 8 and all(r.source == "" for r in reports)
+    example = text[text.index("#   [[matrix]]") :].split("\n\n")[0]
+    example = "\n".join(line.removeprefix("#   ") for line in example.splitlines())
+    (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
+    (tmp_path / "reports.toml").write_text(example, encoding="utf-8")
+    plans = check_reports(load_manifest(tmp_path / "reports.toml"), tmp_path / "out")
+    assert [p.report.slug for p in plans][::5] == ["funnel-zoom-light", "funnel-log-dark"] and len(plans) == 6
 
 
 @pytest.mark.slow
@@ -243,7 +249,7 @@ def test_a_two_by_one_matrix_builds_two_pages_and_an_index(tmp_path):
     notebook = write_notebook(
         tmp_path / "tiny.ipynb",
         'word = "one"  # the word the page prints\nloud = False  # print it in capitals',
-        __import__("nbformat").v4.new_code_cell("print(word.upper() if loud else word)"),
+        new_code_cell("print(word.upper() if loud else word)"),
     )
     manifest = tmp_path / "reports.toml"
     manifest.write_text(
