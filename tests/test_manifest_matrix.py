@@ -232,16 +232,26 @@ def test_only_takes_an_expanded_slug_and_plan_build_sees_every_expanded_report(t
         check_reports(m, out, only=[FUNNEL])
 
 
-def test_the_shipped_manifest_has_no_matrix_and_its_documented_example_is_valid(tmp_path):
+def documented_examples() -> list[str]:
+    """The [[matrix]] examples in the reports.toml comments and the README."""
     text = (ROOT / "reports.toml").read_text(encoding="utf-8")
+    commented = text[text.index("#   [[matrix]]") :].split("\n\n")[0]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    fenced = (
+        readme[readme.index("### Many variants: report matrices") :].split("```toml\n")[1].split("```")[0]
+    )
+    return ["\n".join(line.removeprefix("#   ") for line in commented.splitlines()), fenced]
+
+
+def test_the_shipped_manifest_has_no_matrix_and_the_documented_examples_are_valid(tmp_path):
     reports = load_manifest(ROOT / "reports.toml").reports
     assert len(reports) == 8 and all(r.source == "" for r in reports)
-    example = text[text.index("#   [[matrix]]") :].split("\n\n")[0]
-    example = "\n".join(line.removeprefix("#   ") for line in example.splitlines())
     (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
-    (tmp_path / "reports.toml").write_text(example, encoding="utf-8")
-    plans = check_reports(load_manifest(tmp_path / "reports.toml"), tmp_path / "out")
-    assert [p.report.slug for p in plans][::5] == ["funnel-zoom-light", "funnel-log-dark"] and len(plans) == 6
+    for example in documented_examples():
+        (tmp_path / "reports.toml").write_text(example, encoding="utf-8")
+        plans = check_reports(load_manifest(tmp_path / "reports.toml"), tmp_path / "out")
+        slugs = [p.report.slug for p in plans]
+        assert slugs[::5] == ["funnel-zoom-light", "funnel-log-dark"] and len(slugs) == 6, example
 
 
 @pytest.mark.slow
