@@ -281,3 +281,18 @@ def test_a_two_by_one_matrix_builds_two_pages_and_an_index(tmp_path):
     assert "BETA" in (out / "tiny-beta-true.html").read_text(encoding="utf-8")
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Tiny: alpha" in index and "Tiny: beta" in index
+
+
+def test_a_manifest_needs_a_report_or_a_matrix(tmp_path):
+    with pytest.raises(ManifestError) as err:
+        load_manifest(manifest_of(tmp_path, "# nothing yet\n"))
+    assert err.value.problems == ["expected one or more [[report]] or [[matrix]] tables"]
+
+
+def test_a_table_header_inside_a_string_keeps_every_report_hand_written_first(tmp_path):
+    tricky = matrix_toml(over={"theme": ["dark"], "funnel_scale": ["log"]}) + "dek2 = 0\n"
+    tricky = tricky.replace("dek2 = 0", '[matrix.parameters]\ntitle = """\n[[report]]\n"""')
+    manifest = manifest_of(tmp_path, tricky, report("last"))
+    reports = load_manifest(manifest).reports  # the header order cannot be trusted: reports, then matrices
+    assert [r.slug for r in reports] == ["last", "funnel-log-dark"]
+    assert reports[1].parameters["title"] == "[[report]]\n"
