@@ -37,13 +37,16 @@ def display_widths(main_width: int) -> list[int]:
 
 
 def _same(x: Any, y: Any) -> bool:
-    """Equal as JSON values (Python's == takes 1, 1.0 and True for one another)."""
+    """Equal as JSON values (Python's == takes 1, 1.0 and True for one another, and 0.0
+    for -0.0, which JSON writes apart)."""
     if type(x) is not type(y):
         return False
     if isinstance(x, dict):
         return x.keys() == y.keys() and all(_same(v, y[k]) for k, v in x.items())
     if isinstance(x, list):
         return len(x) == len(y) and all(map(_same, x, y))
+    if isinstance(x, float):
+        return repr(x) == repr(y)
     return x == y
 
 

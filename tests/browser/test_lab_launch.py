@@ -78,7 +78,16 @@ def lab(tmp_path):
 
 
 def test_make_lab_runs_the_launcher():
-    done = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True)
+    # under `make test` the parent make's flags ask for "Entering/Leaving directory" lines
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    done = subprocess.run(
+        ["make", "-n", "--no-print-directory", "lab"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
     assert done.stdout.strip().splitlines()[-1].endswith("python tools/lab.py")
 
 
