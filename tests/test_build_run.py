@@ -55,6 +55,18 @@ def stand_in_notebook(path: Path) -> Path:
     )
 
 
+def kernel_pids(build_pid: int) -> list[str]:
+    """The build's kernels: its children (fresh kernels) or its fork server's (forked ones)."""
+
+    def children(pid, *pattern):
+        return subprocess.run(
+            ["pgrep", "-P", str(pid), *pattern], capture_output=True, text=True
+        ).stdout.split()
+
+    servers = children(build_pid, "-f", "build.forkserver")
+    return children(build_pid, "-f", "ipykernel") + [k for s in servers for k in children(s)]
+
+
 def run(manifest, out, *extra) -> int:
     return main(["build", "--manifest", str(manifest), "--out", str(out), *extra])
 
@@ -292,9 +304,7 @@ def test_ctrl_c_stops_the_kernels_keeps_pages_and_exits_1(tmp_path):
     kernels: list[str] = []
     while time.time() < deadline and not kernels:  # wait until the build's kernel runs
         time.sleep(0.5)
-        kernels = subprocess.run(
-            ["pgrep", "-P", str(proc.pid), "-f", "ipykernel"], capture_output=True, text=True
-        ).stdout.split()
+        kernels = kernel_pids(proc.pid)
     assert kernels, "no kernel started"
     time.sleep(3)
     proc.send_signal(signal.SIGINT)

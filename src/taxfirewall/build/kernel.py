@@ -1,5 +1,6 @@
-"""Run one report's notebook with papermill, in a fresh ``python3`` kernel that the watchdog
-(a time limit) or Ctrl-C can kill from another thread.
+"""Run one report's notebook with papermill, in a single-use ``python3`` kernel that the
+watchdog (a time limit) or Ctrl-C can kill from another thread: forked by the build's fork
+server (:mod:`.forkserver`, the default on Linux) or started as a fresh interpreter.
 
 Imports papermill (and so jsonschema): import it after
 :func:`~taxfirewall.build.startup.skip_optional_imports`.
@@ -12,6 +13,7 @@ import os
 import signal
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from papermill.exceptions import PapermillExecutionError
 from ..manifest import Plan
 from ..notebook import source_cell_number, strip_volatile
 from ..paths import ROOT
+from .forkserver import ForkServer
+from .provisioner import ForkProvisioner
 from .results import Result, Status
 from .startup import kernel_arguments
 
@@ -43,6 +47,8 @@ class Job:
     killed: bool = False
     kernels: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    forks: ForkServer | None = None  # the build's fork server (None: a fresh interpreter)
+    phases: dict = field(default_factory=dict)  # seconds: "kernel start" (until it answers), "execute"
 
     @property
     def slug(self) -> str:
@@ -102,6 +108,12 @@ def kernel_manager_for(job: Job) -> type[AsyncKernelManager]:
     class JobKernelManager(AsyncKernelManager):
         async def start_kernel(self, **kw):
             use_ipc(self, job.scratch)
+            if job.forks is not None and self.provisioner is None:
+                self.kernel_id = self.kernel_id or str(uuid.uuid4())
+                self.provisioner = ForkProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
+                self.provisioner.server = job.forks
             kw.setdefault("cwd", str(ROOT))
             kw["extra_arguments"] = [*kw.get("extra_arguments", []), *kernel_arguments()]
             with open(job.log_path, "ab") as log:
@@ -109,6 +121,17 @@ def kernel_manager_for(job: Job) -> type[AsyncKernelManager]:
                 started = await super().start_kernel(**kw)
             job.attach(self)
             return started
+
+        def client(self, **kw):
+            kc = super().client(**kw)
+            ready = kc.wait_for_ready
+
+            async def wait_for_ready(*a, **k):  # when the kernel first answers: its start-up is over
+                await ready(*a, **k)
+                job.phases["kernel start"] = job.elapsed()
+
+            kc.wait_for_ready = wait_for_ready
+            return kc
 
     return JobKernelManager
 
@@ -155,6 +178,7 @@ def run_notebook(job: Job, cancel: threading.Event) -> nbformat.NotebookNode | R
         return Result(job.slug, Status.FAILED, seconds, _why(job, exc))
     if cancel.is_set() or job.killed:
         return _stopped(job, job.elapsed())
+    job.phases["execute"] = job.elapsed() - job.phases.get("kernel start", 0.0)
     return strip_volatile(nb, input_path=r.notebook_label)
 
 

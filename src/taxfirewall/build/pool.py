@@ -8,6 +8,7 @@ Ctrl-C kills every running kernel, lets no report start, and writes no further p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..manifest import Plan
+from ..paths import ROOT
 from ..vendor import vega_bundle
 from .console import write_problem
+from .forkserver import ForkServer, start_server
 from .index import runtime_for_pages, shared_runtime
 from .journal import Journal
 from .kernel import DEFAULT_TIMEOUT, Job, run_notebook
@@ -52,10 +55,12 @@ def run_reports(
     progress: Callable[[int, int, Result], None],
 ) -> Run:
     """Run ``todo`` with ``jobs`` kernels at once (default one per CPU); ``progress`` hears
-    of each report as it ends (done so far, of how many, its result)."""
+    of each report as it ends (done so far, of how many, its result). The kernels are forked
+    by one fork server for the build, where kernels are forked (:mod:`.forkserver`)."""
     state = journal.state
     with (
         tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp,
+        _fork_server(Path(tmp)) as forks,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime") as side,
     ):
         shared = _Shared(
@@ -66,19 +71,33 @@ def run_reports(
             cancel=threading.Event(),
             journal=journal,
         )
-        planned = [_job(p, state, Path(tmp), timeout) for p in todo]
+        planned = [_job(p, state, Path(tmp), timeout, forks) for p in todo]
         planned.sort(key=lambda j: -float(state.record(j.slug).seconds or 0.0))
         finished, interrupted = _watch(planned, shared, max(1, jobs or os.cpu_count() or 1), progress)
     runtime = shared.runtime.result() if shared.runtime.exception() is None else None
     return Run(tuple(finished), interrupted, runtime)
 
 
-def _job(plan: Plan, state: BuildState, scratch: Path, timeout: float | None) -> Job:
+@contextlib.contextmanager
+def _fork_server(scratch: Path):
+    """The build's fork server (importing while the build gets ready), ended with the build."""
+    server = start_server(scratch, ROOT)
+    try:
+        yield server
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _job(
+    plan: Plan, state: BuildState, scratch: Path, timeout: float | None, forks: ForkServer | None
+) -> Job:
     return Job(
         plan=plan,
         timeout=plan.report.timeout or timeout or DEFAULT_TIMEOUT,
         scratch=scratch,
         thumb=state.record(plan.report.slug).thumb,
+        forks=forks,
     )
 
 
