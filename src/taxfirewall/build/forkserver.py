@@ -10,15 +10,17 @@ What the child shares with the server is only what a fresh interpreter would hav
 same imports: IPython makes the notebook a new ``__main__`` and namespace; the child takes
 the job's environment, working folder (the project root), ``sys.argv`` and ``sys.path`` as
 the launcher sets them; ``random`` and numpy's global generator are seeded again from the
-system; stdin is /dev/null and stderr the report's kernel log. Two differences from a
-fresh kernel, neither visible in outputs: the string hash seed is the server's, and BLAS
-runs on one thread (so that no thread exists in the server when it forks: forking a
-process with threads can deadlock the child).
+system; stdin is /dev/null and stderr the report's kernel log. Differences from a fresh
+kernel, none visible in outputs: the string hash seed is the server's (the same in every
+forked kernel), the kernelspec's ``-X`` interpreter options (``frozen_modules=off``, for
+the debugger) are not applied, and BLAS runs on one thread (so that no thread exists in
+the server when it forks: forking a process with threads can deadlock the child; the
+server checks before each fork).
 
 The child starts a session and process group of its own, as jupyter_client starts a fresh
 kernel, before the server hands its pid to the build, so the watchdog and Ctrl-C kill it as
-they kill a fresh kernel: :class:`~taxfirewall.build.provisioner.ForkProvisioner` hands jupyter_client
-a process object for it. The server reaps its children at once, so a dead kernel's pid is
+they kill a fresh kernel: :class:`~taxfirewall.build.provisioner.ForkProvisioner` hands
+jupyter_client a process object for it. The server reaps its children at once, so a dead kernel's pid is
 gone and the build sees the kernel die.
 
 Choose with ``TAXFIREWALL_KERNELS=fork|fresh``: ``fork`` is the default on Linux; macOS
@@ -27,8 +29,8 @@ kernel as a new interpreter. A server that fails to start or dies only costs spe
 kernel it cannot fork starts fresh.
 
 The server runs as ``python -m taxfirewall.build.forkserver <request fd> <reply fd>`` and
-reads one JSON request a line (the launcher's ``argv``, ``env``, ``cwd``, ``stderr``), answering with the
-child's ``pid`` or an ``error``.
+reads one JSON request a line (the launcher's ``argv``, ``env``, ``cwd``, ``stderr``),
+answering with the child's ``pid`` or an ``error``.
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ class ForkServer:
         with contextlib.suppress(OSError):
             os.close(self._req_w)  # the server ends at the end of its requests
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=2)  # at once when idle; still importing, it is killed
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

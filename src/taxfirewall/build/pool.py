@@ -55,8 +55,8 @@ def run_reports(
     progress: Callable[[int, int, Result], None],
 ) -> Run:
     """Run ``todo`` with ``jobs`` kernels at once (default one per CPU); ``progress`` hears
-    of each report as it ends (done so far, of how many, its result). The kernels are forked
-    by one fork server for the build, where kernels are forked (:mod:`.forkserver`)."""
+    of each report as it ends (done so far, of how many, its result). Where kernels are
+    forked (:mod:`.forkserver`), one fork server serves the whole build."""
     state = journal.state
     with (
         tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp,
