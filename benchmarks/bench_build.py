@@ -1,14 +1,17 @@
-"""Time the report build three ways, on the reports in reports.toml (`make bench`).
+"""Time the report build, on the reports in reports.toml (`make bench`).
 
 (a) the loop a user would script: for each report, the papermill CLI, then
     `jupyter nbconvert --to html --no-input`, one after the other (into a temp dir);
-(b) `taxfirewall build --force` with the default number of jobs (into a temp out dir);
+(b) `taxfirewall build --force` with the default number of jobs (into a temp out dir),
+    its kernels forked by the fork server (the default on Linux);
+(f) the same with fresh kernels (`TAXFIREWALL_KERNELS=fresh`);
 (c) `taxfirewall build` again with nothing changed.
 
-Each is repeated (default: a twice, b and c three times; the first b run also writes the
-shared vega runtime into the fresh out dir) and the medians, the ratios a/b and a/c, each
-report's size and a profile of one report's kernel are printed. Targets: b at least 3x
-faster than a, c under one second.
+Each is repeated (default: a twice, b, f and c three times; the first b run also writes the
+shared vega runtime into the fresh out dir) and the medians, the ratios, each report's
+size, each report's phases (kernel start, execute, page) with forked and fresh kernels and
+a profile of one report's kernel are printed. Targets: b at least 3x faster than a, c under
+one second.
 
     .venv/bin/python benchmarks/bench_build.py [--repeat 3] [--baseline-repeat 2] [--only SLUG ...]
 """
@@ -72,8 +75,56 @@ def baseline(plans, tmp: Path) -> float:
     return time.perf_counter() - t
 
 
-def build(out: Path, *extra: str) -> float:
-    return run([str(BIN / "taxfirewall"), "build", "--out", str(out), *extra])
+def build(out: Path, *extra: str, kernels: str = "fork") -> float:
+    env = {**os.environ, "TAXFIREWALL_KERNELS": kernels}
+    return run([str(BIN / "taxfirewall"), "build", "--out", str(out), *extra], env=env)
+
+
+def phases(out: Path, slugs: list[str], kernels: str) -> dict[str, dict[str, float]]:
+    """Each report's seconds from asking for a kernel to its first answer (kernel start), then
+    running the notebook (execute), then rendering and writing the page (page): a
+    `--force --jobs 1` build, so no report waits for a CPU."""
+    code = r"""
+import json, sys, time
+from taxfirewall.build.startup import skip_optional_imports
+skip_optional_imports()
+from taxfirewall.build import build, pool
+seen = {}
+run_notebook, one_report = pool.run_notebook, pool._one_report
+def timed_notebook(job, cancel):
+    nb = run_notebook(job, cancel)
+    seen[job.slug] = dict(job.phases, t=time.monotonic())
+    return nb
+def timed_report(job, shared):
+    result = one_report(job, shared)
+    seen[job.slug]["page"] = time.monotonic() - seen[job.slug].pop("t")
+    return result
+pool.run_notebook, pool._one_report = timed_notebook, timed_report
+out, slugs = sys.argv[1], sys.argv[2:]
+build("reports.toml", out, only=slugs, force=True, jobs=1, stdout=open("/dev/null", "w"))
+print(json.dumps(seen))
+"""
+    env = {**os.environ, "TAXFIREWALL_KERNELS": kernels}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(out), *slugs], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_phases(out: Path, plans) -> None:
+    slugs = [p.report.slug for p in plans]
+    got = {mode: phases(out, slugs, mode) for mode in ("fork", "fresh")}
+    names = ("kernel start", "execute", "page")
+    print("per report, --jobs 1, seconds (fork server | fresh kernel):")
+    print(f"{'report':<16} " + " ".join(f"{n:>17}" for n in names))
+    for slug in slugs:
+        cells = [f"{got['fork'][slug].get(n, 0):7.2f} | {got['fresh'][slug].get(n, 0):7.2f}" for n in names]
+        print(f"{slug:<16} " + " ".join(f"{c:>17}" for c in cells))
+    for n in names:
+        fork, fresh = (sum(got[m][s].get(n, 0) for s in slugs) for m in ("fork", "fresh"))
+        print(f"  total {n:<13}: fork {fork:6.2f} s, fresh {fresh:6.2f} s")
 
 
 def kernel_profile() -> list[tuple[str, float]]:
@@ -161,7 +212,7 @@ def main() -> int:
         extra = ["--only", *[p.report.slug for p in plans]] if args.only else []
         print(f"{len(plans)} reports, {os.cpu_count()} CPUs, default jobs = {os.cpu_count()}")
 
-        times = {"a": [], "b": [], "c": []}
+        times = {"a": [], "b": [], "f": [], "c": []}
         for i in range(args.baseline_repeat):
             d = tmp / f"baseline-{i}"
             d.mkdir()
@@ -171,6 +222,8 @@ def main() -> int:
             times["b"].append(build(out, "--force", *extra))
             note = " (fresh out dir: writes the shared runtime)" if i == 0 else ""
             print(f"  (b) taxfirewall build --force, run {i + 1}: {times['b'][-1]:6.1f} s{note}", flush=True)
+            times["f"].append(build(out, "--force", *extra, kernels="fresh"))
+            print(f"  (f) same, fresh kernels,       run {i + 1}: {times['f'][-1]:6.1f} s", flush=True)
         for i in range(args.repeat):
             times["c"].append(build(out, *extra))
             print(f"  (c) taxfirewall build, unchanged, run {i + 1}: {times['c'][-1]:6.2f} s", flush=True)
@@ -178,11 +231,17 @@ def main() -> int:
         med = {k: statistics.median(v) for k, v in times.items()}
         print()
         print(f"median (a) papermill + nbconvert loop : {med['a']:7.2f} s  ({len(times['a'])} run(s))")
-        print(f"median (b) taxfirewall build --force   : {med['b']:7.2f} s  ({len(times['b'])} runs)")
+        print(
+            f"median (b) taxfirewall build --force   : {med['b']:7.2f} s  ({len(times['b'])} runs, fork server)"
+        )
+        print(f"median (f) same with fresh kernels     : {med['f']:7.2f} s  ({len(times['f'])} runs)")
         print(f"median (c) taxfirewall build, unchanged: {med['c']:7.2f} s  ({len(times['c'])} runs)")
         print(
             f"a/b = {med['a'] / med['b']:.1f}x (target >= 3x)   a/c = {med['a'] / med['c']:.0f}x   "
             f"c {'<' if med['c'] < 1 else '>='} 1 s"
+        )
+        print(
+            f"a/f = {med['a'] / med['f']:.1f}x   f/b = {med['f'] / med['b']:.2f}x (fork server vs fresh kernels)"
         )
 
         runtime = sorted((out / "_static").glob("*.js"))
@@ -204,6 +263,8 @@ def main() -> int:
             f"largest page {largest / 1024:.0f} KB: {'within' if largest < 150 * 1024 else 'OVER'} the 150 KB target "
             "(plus the shared runtime)"
         )
+        print()
+        print_phases(tmp / "phases", plans)
 
     print()
     print("where one report's kernel time goes (fresh interpreter, seconds):")
