@@ -76,14 +76,19 @@ def _start(manifest, out, *extra) -> subprocess.Popen:
 
 
 def _kernels_of(pids: set[int]) -> list[int]:
-    """Kernel processes started by the given builds (their connection files name the build)."""
+    """Processes of the given builds that outlive them: kernels (fresh or forked) and the
+    fork server, found by a descriptor into the build's scratch folder (their stderr logs
+    are there), whatever their command line says."""
+    marks = [f"{SCRATCH_PREFIX}{pid}-" for pid in pids]
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
+        if int(proc.name) == os.getpid():
+            continue
         try:
-            cmd = (proc / "cmdline").read_bytes().decode("utf-8", "replace")
+            links = [os.readlink(fd) for fd in (proc / "fd").iterdir()]
         except OSError:
             continue
-        if "ipykernel" in cmd and any(f"{SCRATCH_PREFIX}{pid}-" in cmd for pid in pids):
+        if any(mark in link for link in links for mark in marks):
             found.append(int(proc.name))
     return found
 

@@ -5,8 +5,9 @@
    matches the last good build (``reports/.build-state.json``) is skipped; this path
    imports neither papermill, nbconvert nor altair and takes well under a second.
 3. Validate each dataset still to be used (bad data: its problem list, exit 2).
-4. Execute the notebooks with papermill, each in a fresh ``python3`` kernel started in the
-   project root (:mod:`.kernel`), several at once in threads (``--jobs``, default one per
+4. Execute the notebooks with papermill, each in a single-use ``python3`` kernel started in
+   the project root (:mod:`.kernel`; on Linux forked warm from a server that imported the
+   libraries once, :mod:`.forkserver`), several at once in threads (``--jobs``, default one per
    CPU; :mod:`.pool`), then convert each to HTML and write it atomically (:mod:`.pages`).
    The build's process and its kernels leave out a slow optional import (:mod:`.startup`).
 5. Write ``index.html`` (:mod:`.index`), the state file and a table of what happened

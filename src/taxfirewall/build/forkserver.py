@@ -220,6 +220,11 @@ def _become_kernel(request: dict, server_fds: tuple[int, ...], settled: int) -> 
         os.environ.clear()
         os.environ.update(request["env"])
         _fresh_interpreter_state(request)
+        # watch the server (this process's parent), which ends when the build does: the
+        # class default read JPY_PARENT_PID when the server imported ipykernel, before any
+        # build asked, so it is given here (killed builds leave no kernel behind)
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        sys.argv.append(f"--IPKernelApp.parent_handle={os.getppid()}")
         from ipykernel import kernelapp
 
         kernelapp.launch_new_instance()
