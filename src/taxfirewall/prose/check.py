@@ -10,7 +10,7 @@ from ..data import Incident, _display_path
 from ..errors import Problem
 from .numbers import typed_numbers
 from .refs import RefError, placement, resolve
-from .syntax import Document, locate, parse
+from .syntax import Document, line_starts, locate, parse
 
 STORY_FILE = "story.md"
 MAX_BYTES = 1_000_000
@@ -91,8 +91,8 @@ def _reference_problems(incident: Incident, doc: Document) -> list[tuple[int, in
                     raise RefError(
                         f"{{{{ {ref.content} }}}} places a {place.kind}: put it in a paragraph of its own"
                     )
-                if not place:
-                    resolve(incident, ref.content)
+                if not place:  # kept for the render: a checked story is never resolved twice
+                    token.meta["text"] = resolve(incident, ref.content)
             except RefError as exc:
                 found.append((ref.line, ref.column, str(exc)))
     return found
@@ -102,6 +102,6 @@ _IMAGE = "images are not placed from the story (a report must work offline): pla
 
 
 def _image_at(doc: Document, block) -> tuple[int, int]:
-    start = sum(len(line) + 1 for line in doc.source.split("\n")[: block.map[0]]) if block.map else 0
+    start = line_starts(doc.source)[block.map[0]] if block.map else 0
     at = doc.source.find("![", start)
     return locate(doc.source, at if at >= 0 else start)

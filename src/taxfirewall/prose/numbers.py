@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .syntax import Document, locate, masked
+from .syntax import Document, line_starts, locate, masked
 
 # What a desk may type: a year; a case or docket number; a statute section
 ALLOWED = (
@@ -23,8 +23,7 @@ def _typed_text(doc: Document) -> list[tuple[int, int]]:
     """(start, end) offsets of prose a reader sees as typed: every line of every inline
     block, headings and table cells included (code spans and references are left out)."""
     spans = []
-    starts = [0] + [i + 1 for i, ch in enumerate(doc.source) if ch == "\n"]
-    starts.append(len(doc.source) + 1)
+    starts = line_starts(doc.source)
     for token in doc.tokens:
         if token.type == "inline" and token.map:
             spans.append((starts[token.map[0]], starts[token.map[1]] - 1))

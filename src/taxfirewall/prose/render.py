@@ -12,7 +12,7 @@ from ..data import Incident
 from ..errors import DataError
 from ..templating import call
 from .check import STORY_FILE, alone, check_story
-from .refs import placement, resolve
+from .refs import placement
 from .syntax import Document, markdown
 
 
@@ -51,11 +51,8 @@ def _prose(chunk, env) -> Html | None:
 
 def story_parts(incident: Incident, doc: Document, charts: dict) -> list:
     """The story's pieces in order: prose between placements, each placement a chart
-    (from ``charts``, by name) or a table of the incident."""
-    for block in doc.tokens:
-        for token in block.children or []:
-            if token.type == "tf_ref" and not placement(token.content):
-                token.meta["text"] = resolve(incident, token.content)
+    (from ``charts``, by name) or a table of the incident. ``doc`` is checked
+    (:func:`check_story`), which filled in each reference's text."""
     whole, parts, chunk, env = alone(doc), [], [], {}
     tokens, i = doc.tokens, 0
     while i < len(tokens):

@@ -129,10 +129,10 @@ def masked(source: str) -> str:
     return re.sub(r"\{\{[^\n]*?(\}\}|$)", lambda m: " " * len(m.group(0)), source, flags=re.M)
 
 
-def _line_starts(source: str) -> list[int]:
-    starts = [0]
-    starts += [i + 1 for i, ch in enumerate(source) if ch == "\n"]
-    return starts
+def line_starts(source: str) -> list[int]:
+    """The offset where each line begins, and one past the end (a block's last line ends
+    one before the next entry)."""
+    return [0, *(i + 1 for i, ch in enumerate(source) if ch == "\n"), len(source) + 1]
 
 
 def locate(source: str, offset: int) -> tuple[int, int]:
@@ -145,7 +145,7 @@ def locate(source: str, offset: int) -> tuple[int, int]:
 def _refs(source: str, tokens: list[Token]) -> list[Ref]:
     """Every reference in document order, located by finding its raw text in the source
     from where the previous one ended (a reference never spans lines)."""
-    starts = _line_starts(source)
+    starts = line_starts(source)
     cursor, out = 0, []
     for block in tokens:
         if block.type != "inline" or not block.children:
