@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import vl_convert as vlc
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from matplotlib.lines import Line2D
 from matplotlib.text import Text as MplText
@@ -96,6 +96,7 @@ def test_the_irs_stage_3_is_really_too_narrow_to_draw_to_scale(irs):
 
 
 @given(st.floats(0, 300), st.floats(0, 40), st.floats(1, 30), st.floats(60, 1000))
+@example(65.0, 1.2719428979514964, 1.2719428979514964, 67.0)  # rounding once lost x1
 def test_widen_only_grows_a_span_keeps_it_in_order_and_inside_the_plot(x0, extent, minimum, plot_w):
     x0 = min(x0, plot_w)
     x1 = min(x0 + extent, plot_w)

@@ -163,4 +163,5 @@ def widen(x0: float, x1: float, minimum: float, plot_w: float) -> tuple[float, f
     if x1 - x0 >= minimum:
         return x0, x1
     left = min(max((x0 + x1) / 2 - minimum / 2, 0.0), max(plot_w - minimum, 0.0))
-    return left, left + minimum
+    # min/max guard against float rounding: the span must never lose its true ends.
+    return min(left, x0), max(left + minimum, x1)
