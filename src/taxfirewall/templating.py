@@ -17,6 +17,7 @@ from html import escape
 import jinja2
 from markupsafe import Markup
 
+from . import i18n
 from .missing import present
 from .paths import TEMPLATES_DIR
 
@@ -61,7 +62,16 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=jinja2.select_autoescape(["html", "j2", "svg"]),
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # templates say {{ _("…") }} or {% trans %}: looked up in the current language when rendered
+    env.install_gettext_callables(
+        gettext=lambda m: i18n.translations(i18n.current()).gettext(m),
+        ngettext=lambda one, many, n: i18n.translations(i18n.current()).ngettext(one, many, n),
+        pgettext=lambda c, m: i18n.translations(i18n.current()).pgettext(c, m),
+        newstyle=True,
+    )
+    env.globals["lang"] = i18n.current
     env.filters.update(
         text=text, markdown_html=markdown_html, ansi_html=ansi_html, strip_files_prefix=strip_files_prefix
     )
