@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import dates
 from .formatting import format_date
+from .i18n import N_, _
 from .missing import present
 
 
@@ -22,7 +23,7 @@ class AsOf:
     first: date  # first and last day of the date at its precision
     last: date
     precision: str
-    why: str  # where the date comes from, in reader's words
+    why: str  # where the date comes from, in reader's words (English msgid: show it with _())
 
     @property
     def text(self) -> str:
@@ -57,7 +58,7 @@ def from_tables(meta: dict, sources: pd.DataFrame) -> AsOf | None:
     """The rule above, from the descriptor's metadata and the sources table."""
     if present(meta.get("as_of")) and str(meta.get("as_of")).strip():
         found = parse(meta["as_of"], "taxfirewall.as_of")
-        return AsOf(found.first, found.last, found.precision, "as set by the desk")
+        return AsOf(found.first, found.last, found.precision, N_("as set by the desk"))
     best = None
     for published, precision in zip(sources["published"], sources["published_precision"]):
         if not present(published) or str(precision) not in ("day", "month", "year"):
@@ -68,10 +69,10 @@ def from_tables(meta: dict, sources: pd.DataFrame) -> AsOf | None:
             continue  # reported by the validator
         key = (last, -("year", "month", "day").index(str(precision)))  # latest; the most precise on a tie
         if best is None or key > best[0]:
-            best = (key, AsOf(first, last, str(precision), "the date of the latest source"))
+            best = (key, AsOf(first, last, str(precision), N_("the date of the latest source")))
     return None if best is None else best[1]
 
 
 def text(incident) -> str:
     """The incident's as-of date in words: 'June 8, 2026'."""
-    return incident.as_of.text if incident.as_of else "an unknown date"
+    return incident.as_of.text if incident.as_of else _("an unknown date")

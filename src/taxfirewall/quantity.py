@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
-from .formatting import EN_DASH, MONEY_UNITS, format_exact
+from babel.numbers import format_decimal
+
+from . import i18n
+from .formatting import EN_DASH, digits, format_exact, money
+from .i18n import N_, _, p_
 from .missing import present
 from .verification import with_caveat
 
@@ -37,11 +42,11 @@ HIGH_ONLY = ("fewer_than", "at_most")  # the low bound is a convention
 # One-sided and 'nearly' wordings: the words, and the number the source gave (N), from the
 # stored bound the codebook derives from it (low = N+1 for 'more than N', and so on).
 _REPORTED_END = {
-    "more_than": ("more than", lambda q: q.low - 1),
-    "at_least": ("at least", lambda q: q.low),
-    "fewer_than": ("fewer than", lambda q: q.high + 1),
-    "at_most": ("at most", lambda q: q.high),
-    "nearly": ("nearly", lambda q: q.high + 1),
+    "more_than": (N_("more than {n}"), lambda q: q.low - 1),
+    "at_least": (N_("at least {n}"), lambda q: q.low),
+    "fewer_than": (N_("fewer than {n}"), lambda q: q.high + 1),
+    "at_most": (N_("at most {n}"), lambda q: q.high),
+    "nearly": (N_("nearly {n}"), lambda q: q.high + 1),
 }
 
 
@@ -60,6 +65,7 @@ class Quantity:
     unit: str = ""
     as_reported: str = ""
     verification: str = ""  # its status, when a caveat must travel with it
+    gloss: str = ""  # the source's words in the reader's language, when they differ (never replaces them)
 
     @classmethod
     def of(cls, row) -> Quantity:
@@ -73,6 +79,7 @@ class Quantity:
             unit=str(get("unit")) if present(get("unit")) else "",
             as_reported=str(get("as_reported")) if present(get("as_reported")) else "",
             verification=str(get("verification")) if present(get("verification")) else "",
+            gloss=str(get("as_reported_gloss")) if present(get("as_reported_gloss")) else "",
         )
 
     @property
@@ -109,11 +116,15 @@ class Quantity:
         if b in ("exact", "rounded") and self.value is not None:
             return n(self.value)
         if b == "about" and self.value is not None:
-            return f"about {n(self.value)}"
+            return _("about {n}", n=n(self.value))
         if b in _REPORTED_END:
             words, end = _REPORTED_END[b]
-            return f"{words} {n(end(self))}"
+            return _(words, n=n(end(self)))
         if b == "vague" and self.as_reported:
+            if self.gloss:  # as published, then what it means in the reader's language
+                return p_(
+                    "a source's words, glossed", "{quote} ({gloss})", quote=self.as_reported, gloss=self.gloss
+                )
             return self.as_reported
         return n(self.low) if self.low == self.high else _span(n(self.low), n(self.high))
 
@@ -125,17 +136,16 @@ class Quantity:
     @property
     def bounds_text(self) -> str:
         """Every digit of the ends a reader may rely on: '47,289', '2,000–2,364', '7,000,001 or more'."""
-        p = "$" if self.unit in MONEY_UNITS else ""
-        d = lambda x: f"{p}{int(x):,}"  # noqa: E731
+        d = lambda x: money(digits(x), self.unit, False)  # noqa: E731
         lo, hi = self.supported
         if self.is_point:
             lo, hi = self.low, self.high  # the interval the rounding allows
         if lo is None and hi is None:
-            return "not known"
+            return _("not known")
         if hi is None:
-            return f"{d(lo)} or more"
+            return _("{n} or more", n=d(lo))
         if lo is None:
-            return f"up to {d(hi)}"
+            return _("up to {n}", n=d(hi))
         return d(lo) if lo == hi else f"{d(lo)}{EN_DASH}{d(hi)}"
 
 
@@ -181,12 +191,24 @@ class Share:
             return ""
         places = _places(self.low if self.low is not None else self.high)
         lo, hi = self.shown
-        pct = lambda x: f"{float(x * 100):.{places}f}"  # noqa: E731
         if lo is None:
-            return f"at most {pct(hi)}%"
+            return _("at most {share}", share=percent(hi, places))
         if hi is None:
-            return f"at least {pct(lo)}%"
-        return f"{pct(lo)}%" if lo == hi else f"{pct(lo)}{EN_DASH}{pct(hi)}%"
+            return _("at least {share}", share=percent(lo, places))
+        if lo == hi:
+            return percent(lo, places)
+        return percent(hi, places, low=lo)
+
+
+def percent(x: Fraction, places: int, low: Fraction | None = None) -> str:
+    """``x`` (a fraction of one) as a percentage with ``places`` decimals in the language's
+    own pattern: '3.7%' / '3,7 %'; with ``low``, the range '3.1–15.5%' / '3,1–15,5 %'."""
+    loc = i18n.locale()
+    fmt = "#,##0" + ("." + "0" * places if places else "")
+    num = lambda f: format_decimal(Decimal(f.numerator * 100) / Decimal(f.denominator), fmt, locale=loc)  # noqa: E731
+    text = num(x) if low is None else f"{num(low)}{EN_DASH}{num(x)}"
+    # the number sits where CLDR's pattern puts it: '#,##0%' (en), '#,##0\u00a0%' (es)
+    return loc.percent_formats[None].pattern.replace("#,##0", text, 1)
 
 
 def _places(x: Fraction | None) -> int:
@@ -232,7 +254,9 @@ def spread(values: list[Quantity]) -> tuple[Quantity, Quantity] | None:
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return (
+        items[0] if len(items) == 1 else _("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
+    )
 
 
 def spread_text(values: list[Quantity]) -> str:
@@ -246,5 +270,5 @@ def spread_text(values: list[Quantity]) -> str:
         return ""
     a, b = ends
     if a.text != b.text:
-        return f"reports range from {a.cited} to {b.cited}"
-    return f"reports give {_join(list(dict.fromkeys(v.cited for v in values)))}"
+        return _("reports range from {low} to {high}", low=a.cited, high=b.cited)
+    return _("reports give {values}", values=_join(list(dict.fromkeys(v.cited for v in values))))

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from ..formatting import short_date, short_month
+
 ROOM = 8  # minimum clear space between two items in a row (px)
 GAP = 6  # between a mark and its label (px)
 TICK_ROOM = 14  # minimum clear space between two tick labels (px)
@@ -43,9 +45,9 @@ def _candidates(unit: str, n: int, d0: pd.Timestamp, d1: pd.Timestamp) -> list[p
 def _tick_label(unit: str, t: pd.Timestamp, first: bool) -> str:
     """'Apr 7, 2025' (the year on the first tick and on Jan 1), 'Apr 2025'/'Apr', '2025'."""
     if unit == "D":
-        return f"{t:%b} {t.day}" + (f", {t.year}" if first or (t.month, t.day) == (1, 1) else "")
+        return short_date(t, year=first or (t.month, t.day) == (1, 1))
     if unit == "M":
-        return f"{t.year}" if t.month == 1 else (f"{t:%b} {t.year}" if first else f"{t:%b}")
+        return f"{t.year}" if t.month == 1 else short_month(t, year=first)
     return f"{t.year}"
 
 
