@@ -19,6 +19,7 @@ PAPERMILL = str(Path(sys.executable).parent / "papermill")
 EXPECTED_PARAMETERS = [
     "incident",
     "theme",
+    "lang",
     "title",
     "as_of",
     "funnel_scale",

@@ -10,7 +10,8 @@ parameter whose default is None also accepts a string (TOML has no null).
 
 Inside a kernel, :func:`setup` makes charts display as the Vega-Lite mimetype (JupyterLab
 draws it offline; the report template turns it into an inline figure) and
-:func:`resolve_incident` finds the incident folder from notebooks/ or the project root.
+:func:`resolve_incident` finds the incident folder from notebooks/ or the project root;
+``setup(lang=...)`` makes the notebook's ``lang`` parameter the kernel's language.
 
 :func:`clean_for_git` and :func:`strip_volatile` keep stored and executed notebooks free of
 outputs, timestamps and random ids, so the same inputs always give the same bytes;
@@ -253,16 +254,19 @@ def split_list(value) -> list[str] | None:
     return [part.strip() for part in str(value).replace(",", ";").split(";") if part.strip()]
 
 
-def setup(phone_layouts: bool = True) -> None:
+def setup(phone_layouts: bool = True, lang: str = "en") -> None:
     """Display charts as the Vega-Lite mimetype (offline in JupyterLab, embeddable by the
     report template) instead of altair's default HTML, which loads its runtime from a CDN.
 
     ``phone_layouts``: charts also carry their phone layouts, which a report page switches
-    to on a narrow screen (about 25 KB a page for both charts; see taxfirewall.layouts)."""
+    to on a narrow screen (about 25 KB a page for both charts; see taxfirewall.layouts).
+    ``lang``: the edition's language ("en" or "es"), the kernel's language from here on."""
     import altair as alt
 
-    from . import layouts
+    from . import i18n, layouts
     from .charts.render.vega import notebook_renderer
+
+    i18n.set_language(lang)  # first: a bad value fails before anything else is set up
 
     # the mimetype, its spec naming the Vega-Lite JupyterLab draws with (no version warning)
     alt.renderers.register("taxfirewall", notebook_renderer)
