@@ -184,7 +184,7 @@ def _samples(q: Quantity) -> list[int]:
 
 def _shown_interval(text: str) -> tuple[float, float]:
     """The percentages a share text states: '3.1–15.5%', 'at most 4.4%', 'at least 12%', '3.7%'."""
-    nums = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", text)]
+    nums = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", text.replace(",", ""))]  # '1,000%' is grouped
     if text.startswith("at most"):
         return 0.0, nums[0]
     if text.startswith("at least"):
@@ -200,7 +200,7 @@ def test_displayed_share_contains_every_ratio_the_bounds_allow(this, previous):
         assert s.text == ""
         return
     lo, hi = _shown_interval(s.text)
-    places = len(s.text.split("%")[0].split("–")[0].split()[-1].partition(".")[2])
+    places = len(s.text.replace(",", "").split("%")[0].split("–")[0].split()[-1].partition(".")[2])
     slack = 0.5 * 10**-places if s.point else 1e-9  # a point share is rounded to nearest, a range outward
     for a in _samples(this):
         for b in _samples(previous):
