@@ -10,6 +10,9 @@ A ``[[matrix]]`` table stands for many reports (see :mod:`taxfirewall.matrix`): 
 expanded here, in the order the tables are written, and each report it gives is checked
 exactly like a hand-written one; messages name the matrix and the expanded slug.
 
+A report's language is its ``lang`` parameter ("en" when the notebook has none); the
+notebook's ``one of "en", "es"`` comment is what refuses any other value here.
+
 Every problem is collected into one :class:`ManifestError`; nothing runs when there is one.
 Standard library only: this module is on the build's fast, unchanged path.
 """
@@ -71,6 +74,7 @@ class Plan:
     parameters: dict  # given parameters, plus the report title when the notebook takes one
     incident: Path | None  # resolved incident folder (given or the notebook's default)
     theme: str
+    lang: str = "en"  # the edition's language: its ``lang`` parameter (given or the default)
 
 
 @dataclass
@@ -267,9 +271,10 @@ def _plan(report: Report, out: Path, declared_cache: dict) -> tuple[Plan | None,
     if problem:
         problems.append(problem)
     theme = params.get("theme", declared["theme"].default if "theme" in declared else "light")
+    lang = params.get("lang", declared["lang"].default if "lang" in declared else "en")
     if problems:
         return None, problems
-    return Plan(report=report, parameters=params, incident=incident, theme=str(theme)), []
+    return Plan(report=report, parameters=params, incident=incident, theme=str(theme), lang=str(lang)), []
 
 
 def _declared(report: Report) -> dict[str, Parameter] | str:

@@ -4,7 +4,11 @@
 2. Key each report by the sha256 of what it is made from (:mod:`.plan`). A report whose key
    matches the last good build (``reports/.build-state.json``) is skipped; this path
    imports neither papermill, nbconvert nor altair and takes well under a second.
-3. Validate each dataset still to be used (bad data: its problem list, exit 2).
+3. Validate each dataset still to be used, in each language it is used in, before anything
+   is written (:mod:`.preflight`; bad data, a story that does not check or a Spanish
+   report of an incident with untranslated texts: the problem list, exit 2). A report's
+   language is its ``lang`` parameter; its page is written in that language and links to
+   its editions in other languages (:mod:`.editions`).
 4. Execute the notebooks with papermill, each in a single-use ``python3`` kernel started in
    the project root (:mod:`.kernel`; on Linux forked warm from a server that imported the
    libraries once, :mod:`.forkserver`), several at once in threads (``--jobs``, default one per
@@ -70,8 +74,9 @@ def build(
     settings = Settings(manifest, Path(out).absolute(), jobs, tuple(only or ()), force, timeout, wait)
     try:
         plans = checked_reports(manifest, settings.out, settings.only)  # bad input: nothing is created
+        incidents = _preflight(settings, plans, console)  # bad data: nothing is created either
         with folder_lock(settings.out, wait=wait, say=lambda text: console.say(text, err=True)):
-            return _build(settings, plans, console, started)
+            return _build(settings, plans, console, started, incidents)
     except FolderBusy as exc:
         console.say(str(exc), err=True)
         return 3
@@ -89,13 +94,29 @@ def build(
         return 1
 
 
-def _build(settings: Settings, plans: list, console: Console, started: float) -> int:
+def _preflight(settings: Settings, plans: list, console: Console) -> dict:
+    """Validate and load the datasets of the reports to run, before the out folder is locked
+    (so a refusal writes nothing): raises DataError. The state is read unlocked here; the
+    build reads it again under the lock and loads any dataset a build since made necessary."""
+    work = plan_build(plans, settings.out, load_state(settings.out), only=settings.only, force=settings.force)
+    if not work.todo:  # the unchanged path: no dataset is read
+        return {}
+    from .preflight import load_incidents
+
+    return load_incidents(work.todo, lambda text: console.say(text, err=True))
+
+
+def _build(settings: Settings, plans: list, console: Console, started: float, incidents: dict) -> int:
     out = settings.out
     state = load_state(out)
     work = plan_build(plans, out, state, only=settings.only, force=settings.force)
+    if work.todo:  # checked before anything is removed or written
+        from .preflight import load_incidents
+
+        incidents = load_incidents(work.todo, lambda text: console.say(text, err=True), incidents)
     state = _skip_unchanged(work, _retire(work, state, console, out), console, out)
     journal = Journal(out, state, work.keys)  # the state file stays true while pages are written
-    run = _run_todo(work, journal, settings, console) if work.todo else Run()
+    run = _run_todo(work, journal, settings, console, incidents) if work.todo else Run()
     state = journal.state.after(run, work.keys)
     if not work.todo and runtime_lost(state, out):  # the pages are current, their runtime file was deleted
         state = state.with_runtime(shared_runtime(out, state.runtime))
@@ -143,12 +164,11 @@ def _skip_unchanged(work: BuildPlan, state: BuildState, console: Console, out: P
     return state
 
 
-def _run_todo(work: BuildPlan, journal: Journal, settings: Settings, console: Console) -> Run:
-    """Validate the datasets the reports to run use (raises DataError), then run them."""
-    from .startup import skip_optional_imports
-
-    skip_optional_imports()  # before the datasets and papermill import jsonschema
-    incidents = _load_incidents({p.incident for p in work.todo}, console)
+def _run_todo(
+    work: BuildPlan, journal: Journal, settings: Settings, console: Console, incidents: dict
+) -> Run:
+    """Run the reports (``incidents``: their datasets by folder and language, checked)."""
+    from .editions import alternates
     from .pool import run_reports
 
     return run_reports(
@@ -156,31 +176,11 @@ def _run_todo(work: BuildPlan, journal: Journal, settings: Settings, console: Co
         journal=journal,
         out=settings.out,
         incidents=incidents,
+        alternates=alternates(work.plans),
         jobs=settings.jobs,
         timeout=settings.timeout,
         progress=console.progress,
     )
-
-
-def _load_incidents(folders, console: Console) -> dict:
-    """Validate and load every dataset that will be used, and its story (raises DataError;
-    a story's typed numbers are warnings)."""
-    from ..data import load_incident
-    from ..errors import DataError
-    from ..prose import check_story
-
-    loaded = {}
-    for folder in sorted(f for f in folders if f is not None):
-        incident = load_incident(folder)
-        story = check_story(incident)
-        if story and story.problems:
-            raise DataError(story.problems, str(folder))
-        for warning in story.warnings if story else []:
-            console.say(f"warning: {warning}", err=True)
-        for view in ("reported_values", "preferred", "funnel", "context", "timeline", "fingerprint"):
-            getattr(incident, view)  # compute the cached views once, before threads share them
-        loaded[folder] = incident
-    return loaded
 
 
 def _in_order(work: BuildPlan, run: Run) -> list[Result]:

@@ -45,6 +45,7 @@ def index_entries(work: BuildPlan, state: BuildState, out: Path) -> list[dict]:
         entries.append(
             {
                 "slug": r.slug,
+                "lang": plan.lang,  # the language its title, dek and page are written in
                 "title": r.title,
                 "dek": r.dek,
                 "status": status.value,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import nbformat
 
+from .. import i18n
 from .. import report as page
 from ..notebook import strip_volatile
 from ..output import write_atomic
@@ -31,25 +32,29 @@ def write_page(
     *,
     out: Path,
     incident,
+    alternates: list[dict],
     runtime: page.Runtime,
     inline_js: str | None,
     cancel: threading.Event,
     journal: Journal,
 ) -> Result:
-    """Render the report's page and write it with its executed notebook and thumbnail (the
-    thumbnail is drawn again only when its chart changed)."""
+    """Render the report's page in its language, linking its editions in other languages
+    (``alternates``: {"lang", "href"} each), and write it with its executed notebook and
+    thumbnail (the thumbnail is drawn again only when its chart changed)."""
     r = job.plan.report
-    html = page.render(
-        nb,
-        title=r.title,
-        dek=r.dek,
-        incident=incident,
-        theme=job.plan.theme,
-        notebook=r.notebook_label,
-        parameters=job.plan.parameters,
-        runtime=runtime,
-        inline_js=inline_js,
-    )
+    with i18n.use(job.plan.lang):  # this thread only: pages in other languages render beside it
+        html = page.render(
+            nb,
+            title=r.title,
+            dek=r.dek,
+            incident=incident,
+            theme=job.plan.theme,
+            notebook=r.notebook_label,
+            parameters=job.plan.parameters,
+            runtime=runtime,
+            inline_js=inline_js,
+            **_alternates(alternates),
+        )
     outputs = r.outputs(out)
     thumb_key = page.thumbnail_key(nb)
     keep_thumb = thumb_key is not None and thumb_key == job.thumb and outputs["thumb"].is_file()
@@ -72,6 +77,14 @@ def write_page(
     built = Result(job.slug, Status.BUILT, job.elapsed(), size=len(data), thumb=thumb_key)
     journal.done(built)
     return built
+
+
+def _alternates(alternates: list[dict]) -> dict:
+    """The page renderer's ``alternates`` argument, once it takes one.
+    TODO(issue 11): pass ``alternates=alternates`` always when report.render has it."""
+    import inspect
+
+    return {"alternates": alternates} if "alternates" in inspect.signature(page.render).parameters else {}
 
 
 def keep_failed_copy(result: Result, job: Job, out: Path) -> Result:

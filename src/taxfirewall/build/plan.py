@@ -1,9 +1,10 @@
 """What to build: each report's key, the state file of the last builds, what is out of date.
 
-A report's key is the sha256 of what its page is made from: the notebook, its parameters,
-title and dek, every file of its incident folder, the package's source and templates, and
-the versions of the libraries that shape the output. A report whose key matches its last
-good build (``.build-state.json`` in the out folder) and whose page is there is current.
+A report's key is the sha256 of what its page is made from: the notebook, its parameters
+(its language among them), title and dek, every file of its incident folder, the package's
+source, templates and translations (``locales/``), and the versions of the libraries that
+shape the output. A report whose key matches its last good build (``.build-state.json`` in
+the out folder) and whose page is there is current.
 """
 
 from __future__ import annotations
@@ -50,13 +51,13 @@ def _digest_files(base: Path, files) -> str:
 
 
 def package_digest() -> str:
-    """The package's Python source and templates (what renders a page)."""
+    """The package's Python source, templates and translations (what renders a page)."""
     files = sorted(
         p
         for p in PACKAGE_DIR.rglob("*")
         if p.is_file()
         and "__pycache__" not in p.parts
-        and (p.suffix == ".py" or "templates" in p.relative_to(PACKAGE_DIR).parts)
+        and (p.suffix == ".py" or {"templates", "locales"} & set(p.relative_to(PACKAGE_DIR).parts))
     )
     return _digest_files(PACKAGE_DIR, files)
 

@@ -37,7 +37,8 @@ class _Shared:
     """What every job's thread reads."""
 
     out: Path
-    incidents: Mapping
+    incidents: Mapping  # each dataset by (folder, language)
+    alternates: Mapping  # each report's editions in other languages, by slug
     runtime: Future
     inline_js: str | None
     cancel: threading.Event
@@ -50,6 +51,7 @@ def run_reports(
     journal: Journal,
     out: Path,
     incidents: Mapping,
+    alternates: Mapping,
     jobs: int | None,
     timeout: float | None,
     progress: Callable[[int, int, Result], None],
@@ -66,6 +68,7 @@ def run_reports(
         shared = _Shared(
             out=out,
             incidents=incidents,
+            alternates=alternates,
             runtime=side.submit(shared_runtime, out, state.runtime),  # written while the kernels run
             inline_js=vega_bundle() if RUNTIME_MODE == "inline" else None,
             cancel=threading.Event(),
@@ -154,7 +157,8 @@ def _one_report(job: Job, shared: _Shared) -> Result:
         job,
         nb,
         out=shared.out,
-        incident=shared.incidents.get(job.plan.incident),
+        incident=shared.incidents.get((job.plan.incident, job.plan.lang)),
+        alternates=shared.alternates.get(job.slug, []),
         runtime=runtime,
         inline_js=shared.inline_js,
         cancel=shared.cancel,
