@@ -53,8 +53,8 @@ def load_edition(folder: Path, lang: str, say: Callable[[str], None] = print):
         untranslated = missing(folder, lang)
         if untranslated:
             raise DataError(untranslated, where)
-    with i18n.use(lang):  # the story's references are written in the edition's language
-        incident = load_incident(folder, lang=lang)
+    with i18n.use(lang):  # the dataset's texts and the story's references in the edition's language
+        incident = load_incident(folder)  # in the current language
         story = check_story(incident)
     if story and story.problems:
         raise DataError(story.problems, where)
