@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .data import Incident
+from .i18n import _, n_
 from .templating import call
 
 TEMPLATE = "explore/view.html.j2"
@@ -66,7 +67,11 @@ def table(frame: pd.DataFrame, name: str, *, title: str = "", description: str =
         "id": anchor(name, prefix),
         "title": title,
         "description": description,
-        "size": f"{rows:,} {'row' if rows == 1 else 'rows'}, {columns:,} {'column' if columns == 1 else 'columns'}",
+        "size": _(
+            "{rows}, {columns}",
+            rows=n_("{n} row", "{n} rows", rows),
+            columns=n_("{n} column", "{n} columns", columns),
+        ),
         "index_name": " / ".join(str(n) for n in frame.index.names if n is not None),
         "columns": [_column(frame, i, c, cells) for i, c in enumerate(frame.columns)],
         "rows": [{"label": cell_text(label), "cells": row} for label, row in zip(frame.index, cells)],

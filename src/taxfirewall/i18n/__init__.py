@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from babel import Locale
+from babel.numbers import format_decimal
 
 from .catalog import translations
 
@@ -74,9 +75,10 @@ def _(msgid: str, **fields) -> str:
 
 
 def n_(one: str, many: str, n: int, **fields) -> str:
-    """The plural form that agrees with ``n`` in the current language; ``{n}`` is the count."""
+    """The plural form that agrees with ``n`` in the current language; ``{n}`` is the count,
+    grouped as the language groups digits ('1,280' / '1280')."""
     text = translations(current()).ngettext(one, many, n)
-    return text.format(n=n, **fields)
+    return text.format(n=format_decimal(n, locale=locale()), **fields)
 
 
 def p_(context: str, msgid: str, **fields) -> str:
