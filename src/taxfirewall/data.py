@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import asof, dates, verification
+from . import asof, dates, i18n, translations, verification
 from .errors import DataError
 from .missing import present
 from .paths import DEFAULT_INCIDENT, DESCRIPTOR_NAME
@@ -26,6 +26,7 @@ class Incident:
     schema: PackageSchema
     tables: dict[str, pd.DataFrame]
     as_of_override: str | None = None  # a report's own as-of date (its notebook parameter)
+    lang: str = i18n.DEFAULT  # the language its reader-facing text is in
 
     # ---------------------------------------------------------------- tables
     @property
@@ -66,6 +67,8 @@ class Incident:
         """SHA-256 over the descriptor and every table's bytes: the dataset's identity in provenance lines."""
         digest = hashlib.sha256()
         for name in [DESCRIPTOR_NAME, *sorted(t.path for t in self.schema.tables)]:
+            if name == self.schema.paths.get(translations.RESOURCE) and not (self.folder / name).exists():
+                continue  # optional: an English-only package
             digest.update(name.encode())
             digest.update(b"\0")
             digest.update((self.folder / name).read_bytes())
@@ -89,7 +92,13 @@ class Incident:
         """The same data current to another date (None: this incident unchanged)."""
         if as_of in (None, ""):
             return self
-        return Incident(folder=self.folder, schema=self.schema, tables=self.tables, as_of_override=str(as_of))
+        return Incident(
+            folder=self.folder,
+            schema=self.schema,
+            tables=self.tables,
+            as_of_override=str(as_of),
+            lang=self.lang,
+        )
 
     @cached_property
     def reported_values(self) -> pd.DataFrame:
@@ -146,6 +155,11 @@ class Incident:
                     "value_text": q.text,
                     "bounds_text": q.bounds_text,
                     "as_reported": pref["as_reported"],
+                    **(
+                        {"as_reported_gloss": pref["as_reported_gloss"]}
+                        if "as_reported_gloss" in pref
+                        else {}
+                    ),
                     "as_of": pref["as_of"],
                     "value_id": pref["value_id"],
                     "source_id": pref["source_id"],
@@ -252,7 +266,7 @@ class Incident:
         return {
             "folder": _display_path(self.folder),
             "title": self.title,
-            "tables": {t.name: len(self.tables[t.name]) for t in self.schema.tables},
+            "tables": {t.name: len(self.tables[t.name]) for t in self.schema.tables if t.name in self.tables},
             "figures": len(self.figure_definitions),
             "funnel_stages": len(self.funnel),
             "reported_values": len(self.figures),
@@ -312,14 +326,21 @@ def _display_path(folder: Path) -> str:
         return str(folder)
 
 
-def load_incident(path: str | Path | None = None, *, as_of: str | None = None) -> Incident:
+def load_incident(
+    path: str | Path | None = None, *, as_of: str | None = None, lang: str | None = None
+) -> Incident:
     """Validate ``path`` (default: the IRS–DHS incident) and return it typed; ``as_of``
-    overrides the date the data is current to (YYYY-MM-DD, YYYY-MM or YYYY).
+    overrides the date the data is current to (YYYY-MM-DD, YYYY-MM or YYYY); ``lang``
+    (default: the current language) is the language of its reader-facing text, taken from
+    the package's translations (see :mod:`taxfirewall.translations`).
 
-    Raises :class:`DataError` listing every problem when the folder is not valid.
+    Raises :class:`DataError` listing every problem when the folder is not valid, or
+    every text with no translation into ``lang``.
     """
     folder = Path(path) if path is not None else DEFAULT_INCIDENT
+    lang = i18n.check(lang if lang is not None else i18n.current())
     result = check_incident(folder)
     if result.problems:
         raise DataError(result.problems, str(folder))
-    return Incident(folder=folder.resolve(), schema=result.schema, tables=result.frames).with_as_of(as_of)
+    schema, tables = translations.apply(result.schema, result.frames, lang)
+    return Incident(folder=folder.resolve(), schema=schema, tables=tables, lang=lang).with_as_of(as_of)

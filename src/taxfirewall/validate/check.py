@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..schema import PackageSchema, read_schema
+from ..translations import RESOURCE
 from .corrections import correction_problems
 from .descriptor import descriptor_problems, meta_warnings
 from .events import event_problems, not_found_highlights, upcoming_events
@@ -18,6 +19,7 @@ from .funnel import definition_problems, not_found_stages
 from .reading import read_table
 from .schema_problems import Raw, schema_problems
 from .sources import source_problems
+from .translations import translation_problems
 
 
 @dataclass
@@ -41,7 +43,8 @@ def check_incident(folder: str | Path) -> CheckResult:
         return CheckResult(schema=None, problems=list(exc.problems))
     result = CheckResult(schema=schema)
     raw: Raw = {}
-    for table in schema.tables:
+    tables = _present_tables(folder, schema)
+    for table in tables:
         header, rows, numbers, problems = read_table(folder, table)
         result.problems += problems
         if header:
@@ -51,7 +54,7 @@ def check_incident(folder: str | Path) -> CheckResult:
         if table.name in raw:
             _, rows, numbers = raw[table.name]
             result.frames[table.name] = typed_frame(table, rows, numbers)
-    if len(raw) == len(schema.tables):
+    if len(raw) == len(tables):
         # a cell the schema rejected is reported once: the domain rule would only restate it
         reported = {(p.file, p.row, p.column) for p in result.problems}
         result.problems += [
@@ -76,7 +79,13 @@ def _domain_problems(schema: PackageSchema, frames: dict[str, pd.DataFrame]) -> 
         problems += event_problems(path, events, sources)
     if sources is not None:
         problems += source_problems(path["sources"], sources)
-    return problems + correction_problems(schema, frames)
+    return problems + correction_problems(schema, frames) + translation_problems(schema, frames)
+
+
+def _present_tables(folder: Path, schema: PackageSchema) -> list:
+    """The tables to read: all, but the optional translations only when its file exists
+    (an incident without it is complete in English)."""
+    return [t for t in schema.tables if t.name != RESOURCE or (folder / t.path).exists()]
 
 
 def _warnings(schema: PackageSchema, frames: dict[str, pd.DataFrame]) -> list[Problem]:
