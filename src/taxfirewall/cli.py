@@ -14,13 +14,17 @@ def _cmd_validate(args) -> int:
     from .data import Incident
     from .prose import check_story
     from .summary import summary_lines
+    from .translations import apply, missing_problems
     from .validate import check_incident
 
     # checked here rather than through load_incident, which drops the warnings
     result = check_incident(args.folder)
     problems, warnings = result.problems, result.warnings
+    if not problems and args.lang:  # every reader-facing text must exist in that language
+        problems = missing_problems(result.schema, result.frames, args.lang)
     if not problems:  # the story is checked against the dataset, so only a valid one
-        incident = Incident(folder=Path(args.folder).resolve(), schema=result.schema, tables=result.frames)
+        schema, tables = apply(result.schema, result.frames, "en")
+        incident = Incident(folder=Path(args.folder).resolve(), schema=schema, tables=tables)
         story = check_story(incident)
         problems, warnings = (story.problems, warnings + story.warnings) if story else ([], warnings)
     if problems:
@@ -113,6 +117,11 @@ def _add_validate(sub) -> None:
     p = sub.add_parser("validate", help="check an incident folder and print a summary")
     p.add_argument(
         "folder", nargs="?", default=str(DEFAULT_INCIDENT), help="incident folder (default: %(default)s)"
+    )
+    p.add_argument(
+        "--lang",
+        choices=("es",),
+        help="also check that every reader-facing text has a translation into this language",
     )
     p.set_defaults(func=_cmd_validate)
 
