@@ -37,13 +37,15 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_summary(args) -> int:
-    from .data import load_incident
+    from . import i18n
+    from .export import load_edition
     from .output import write_atomic
     from .summary import summary_markdown
 
-    incident = load_incident(args.data)
-    out = Path(args.out)
-    write_atomic(out, summary_markdown(incident))
+    incident = load_edition(args.data, args.lang)  # refused while a text is untranslated
+    out = Path(args.out or _summary_path(args.lang))
+    with i18n.use(args.lang):
+        write_atomic(out, summary_markdown(incident))
     print(f"wrote {out}")
     return 0
 
@@ -63,7 +65,12 @@ def _cmd_export(args) -> int:
 
     started = time.perf_counter()
     results = export_all(
-        args.data, args.out, default_theme=args.theme, base_url=args.base_url, charts=args.chart
+        args.data,
+        args.out,
+        default_theme=args.theme,
+        base_url=args.base_url,
+        charts=args.chart,
+        lang=args.lang,
     )
     for r in results:
         print(f"{r.chart}: {len(r.files)} files in {r.folder}")
@@ -126,12 +133,24 @@ def _add_validate(sub) -> None:
     p.set_defaults(func=_cmd_validate)
 
 
+def _lang_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--lang", default="en", choices=["en", "es"], help=f"{what} (default: %(default)s)")
+
+
+def _summary_path(lang: str) -> Path:
+    """reports/data-summary.md, or reports/data-summary.<lang>.md in another language."""
+    return REPORTS_DIR / ("data-summary.md" if lang == "en" else f"data-summary.{lang}.md")
+
+
 def _add_summary(sub) -> None:
     p = sub.add_parser("summary", help="write the data summary page")
     _data_option(p)
     p.add_argument(
-        "--out", default=str(REPORTS_DIR / "data-summary.md"), help="output file (default: %(default)s)"
+        "--out",
+        default=None,
+        help=f"output file (default: {_summary_path('en')}, or data-summary.<lang>.md beside it)",
     )
+    _lang_option(p, "language of the summary; es needs every text of the incident translated")
     p.set_defaults(func=_cmd_summary)
 
 
@@ -152,6 +171,11 @@ def _add_export(sub) -> None:
         "--base-url", default="", help="URL prefix of the chart folders in embed snippets (default: relative)"
     )
     p.add_argument("--chart", action="append", help="export only this chart (repeatable)")
+    _lang_option(
+        p,
+        "language of the exports: en writes OUT/<chart>/, es writes OUT/es/<chart>/ beside them "
+        "(sharing OUT/_static/) and needs every text of the incident translated",
+    )
     p.set_defaults(func=_cmd_export)
 
 

@@ -14,6 +14,13 @@
 - ``alt.txt``: the generated alt text; ``data.csv``: exactly the data plotted.
 The vega runtime is vendored once in ``<out>/_static/``; nothing loads from a network.
 Every file is a pure function of the dataset: same data, same bytes.
+
+Languages: English exports are written as above; another language's go side by side, in
+``<out>/<lang>/<chart>/`` (Spanish: ``reports/charts/es/funnel/``), the same files with
+every word in that language (titles, labels, alt text, the embed snippet, whose root says
+its ``lang``), sharing ``<out>/_static/``. A Spanish export is refused, before anything is
+written, while any text of the incident has no Spanish translation (each one located
+``file:row:field``).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from . import i18n
 from .charts import CHARTS
 from .data import Incident, load_incident
 from .layouts import diff, patch
@@ -123,7 +131,7 @@ def page_spec_at(carried: dict, theme: str, width: int) -> dict:
 
 
 def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
-    """The standalone chart page (see module docstring)."""
+    """The standalone chart page (see module docstring), in the current language."""
     return render(
         "chart_page.html.j2",
         slug=slug,
@@ -133,7 +141,7 @@ def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> 
         specs_json=json_for_script(page_specs(charts, default_theme)),
         options_json=json_for_script(EMBED_OPTIONS),
         breakpoints_json=json_for_script(list(BREAKPOINTS)),
-        runtime=f"../{STATIC_DIR}/{bundle_name()}",
+        runtime=f"{_up()}{STATIC_DIR}/{bundle_name()}",
         backgrounds={name: get_theme(name).background for name in THEMES},
         texts={name: get_theme(name).text for name in THEMES},
     )
@@ -145,19 +153,37 @@ def _embed_snippet(slug: str, base_url: str, default_theme: str, alt: str, title
     )
 
 
-_FORKED_INCIDENT: Incident | None = None  # set before forking; workers inherit it
+def _up() -> str:
+    """From a chart's folder to the export root: another language's charts are one deeper."""
+    return "../" if i18n.current() == i18n.DEFAULT else "../../"
 
 
-def _theme_part(folder: str, slug: str, theme: str, out: str, options: dict) -> tuple[dict, list[str]]:
-    """One chart in one theme: the specs at every breakpoint and the static files.
+def charts_folder(out: str | Path, lang: str = i18n.DEFAULT) -> Path:
+    """Where the charts in ``lang`` go: ``out`` for English, ``out/<lang>`` for another."""
+    return Path(out) if i18n.check(lang) == i18n.DEFAULT else Path(out) / lang
+
+
+_FORKED_INCIDENT: tuple[str, Incident] | None = None  # (language, incident) set before forking
+
+
+def _theme_part(
+    folder: str, slug: str, theme: str, out: str, options: dict, lang: str = i18n.DEFAULT
+) -> tuple[dict, list[str]]:
+    """One chart in one theme, in ``lang``: the specs at every breakpoint and the static files.
 
     Runs in a forked worker, which inherits the parent's imports and loaded incident, so
     a worker starts in milliseconds instead of re-importing altair and matplotlib.
     """
+    with i18n.use(lang):  # set here: a worker does not share the parent's context
+        return _theme_specs(folder, slug, theme, out, options)
+
+
+def _theme_specs(folder: str, slug: str, theme: str, out: str, options: dict) -> tuple[dict, list[str]]:
+    forked = _FORKED_INCIDENT
     incident = (
-        _FORKED_INCIDENT
-        if _FORKED_INCIDENT is not None and str(_FORKED_INCIDENT.folder) == folder
-        else load_incident(folder)
+        forked[1]
+        if forked is not None and forked[0] == i18n.current() and str(forked[1].folder) == folder
+        else load_incident(folder)  # in the current language
     )
     factory = CHARTS[slug]
     specs, written = {}, []
@@ -214,52 +240,76 @@ def export_all(
     charts=None,
     jobs: int | None = None,
     options: dict | None = None,
+    lang: str = i18n.DEFAULT,
 ) -> list[ExportResult]:
-    """Export every chart (or those named) for the incident; returns what was written.
+    """Export every chart (or those named) for the incident in ``lang``, into
+    :func:`charts_folder` (``data`` given as an Incident must be loaded in ``lang``); returns
+    what was written. Raises DataError, writing nothing, when a text has no translation.
 
     Each (chart, theme) pair renders in its own worker process, ``jobs`` at a time
     (default: one per core); output bytes do not depend on the order they finish in.
     """
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    incident = data if isinstance(data, Incident) else load_incident(data)
     get_theme(default_theme)  # fail early on a bad name
     names = list(charts or CHARTS)
     unknown = [n for n in names if n not in CHARTS]
     if unknown:
         raise ValueError(f"unknown chart(s) {', '.join(unknown)} (expected one of: {', '.join(CHARTS)})")
-    out = Path(out)
-    options = options or {}
-    write_atomic(out / STATIC_DIR / bundle_name(), vega_bundle())
-    tasks = [
-        (str(incident.folder), slug, theme, str(out), options.get(slug, {}))
-        for slug in names
-        for theme in THEMES
-    ]
-    jobs = jobs or os.cpu_count() or 1
-    if jobs > 1:
-        import multiprocessing
-
-        global _FORKED_INCIDENT
-        _FORKED_INCIDENT = incident
-        try:
-            with ProcessPoolExecutor(
-                max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")
-            ) as pool:
-                parts = list(pool.map(_theme_part, *zip(*tasks)))
-        finally:
-            _FORKED_INCIDENT = None
-    else:
-        parts = [_theme_part(*task) for task in tasks]
-    results = []
-    for slug in names:
-        specs, files = {}, []
-        for (_, s, theme, _, _), (theme_specs, written) in zip(tasks, parts):
-            if s == slug:
-                specs.update({(theme, w): spec for w, spec in theme_specs.items()})
-                files += [Path(p) for p in written]
-        results.append(
-            _finish_chart(incident, slug, out, specs, files, default_theme, base_url, options.get(slug, {}))
-        )
+    with i18n.use(lang):
+        incident = data if isinstance(data, Incident) else load_edition(data, lang)
+        write_atomic(Path(out) / STATIC_DIR / bundle_name(), vega_bundle())
+        target, options = charts_folder(out, lang), options or {}
+        tasks = [
+            (str(incident.folder), slug, theme, str(target), options.get(slug, {}), lang)
+            for slug in names
+            for theme in THEMES
+        ]
+        parts = _render_parts(tasks, incident, jobs)
+        results = []
+        for slug in names:
+            specs, files = {}, []
+            for task, (theme_specs, written) in zip(tasks, parts):
+                if task[1] == slug:
+                    specs.update({(task[2], w): spec for w, spec in theme_specs.items()})
+                    files += [Path(p) for p in written]
+            results.append(
+                _finish_chart(
+                    incident, slug, target, specs, files, default_theme, base_url, options.get(slug, {})
+                )
+            )
     return results
+
+
+def load_edition(data: str | Path | None, lang: str) -> Incident:
+    """The incident in ``lang``; DataError listing each text without a translation first."""
+    from .errors import DataError
+    from .paths import DEFAULT_INCIDENT
+    from .translations import missing
+
+    folder = Path(data) if data is not None else DEFAULT_INCIDENT
+    if lang != i18n.DEFAULT:
+        untranslated = missing(folder, lang)
+        if untranslated:
+            raise DataError(untranslated, str(folder))
+    with i18n.use(lang):
+        return load_incident(folder)  # in the current language
+
+
+def _render_parts(tasks: list[tuple], incident: Incident, jobs: int | None) -> list:
+    """Run :func:`_theme_part` for each task, in forked workers when ``jobs`` > 1."""
+    import os
+
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1:
+        return [_theme_part(*task) for task in tasks]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED_INCIDENT
+    _FORKED_INCIDENT = (i18n.current(), incident)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            return list(pool.map(_theme_part, *zip(*tasks)))
+    finally:
+        _FORKED_INCIDENT = None
