@@ -27,7 +27,9 @@ reports: $(STAMP)
 	$(BIN)/taxfirewall validate $(INCIDENT)
 	$(BIN)/taxfirewall build
 	$(BIN)/taxfirewall summary --data $(INCIDENT) --out reports/data-summary.md
+	$(BIN)/taxfirewall summary --data $(INCIDENT) --lang es --out reports/data-summary.es.md
 	$(BIN)/taxfirewall export --data $(INCIDENT) --out reports/charts
+	$(BIN)/taxfirewall export --data $(INCIDENT) --lang es --out reports/charts
 	$(BIN)/taxfirewall readme --data $(INCIDENT)
 	$(BIN)/taxfirewall codebook --data $(INCIDENT)
 
