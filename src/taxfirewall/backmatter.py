@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import dates
 from .data import Incident
 from .formatting import format_date, format_number
+from .i18n import N_, _
 from .missing import present
 from .tablestyle import notebook_css
 from .templating import call, link
@@ -24,10 +25,10 @@ def _html(section: str, *args) -> str:
 
 
 _RECORD_NAMES = {  # table: (id column, what a reader calls a row, the column that names it)
-    "figure_definitions": ("figure_id", "figure", "label"),
-    "figures": ("value_id", "reported value", "as_reported"),
-    "events": ("event_id", "event", "title"),
-    "sources": ("source_id", "source", "outlet"),
+    "figure_definitions": ("figure_id", N_("figure"), "label"),
+    "figures": ("value_id", N_("reported value"), "as_reported"),
+    "events": ("event_id", N_("event"), "title"),
+    "sources": ("source_id", N_("source"), "outlet"),
 }
 
 
@@ -35,6 +36,7 @@ def _record_name(incident: Incident, table: str, record_id: str) -> tuple[str, s
     """(kind, name) of a corrected row in reader's words: ('event', 'IRS–DHS agreement
     signed'); a reported value is named with its figure's label. Ids stay in the data."""
     key, kind, column = _RECORD_NAMES.get(table, ("", table.replace("_", " "), ""))
+    kind = _(kind) if key else kind
     rows = incident.tables[table] if key else None
     match = rows[rows[key] == record_id] if rows is not None else []
     if not len(match):
@@ -44,7 +46,7 @@ def _record_name(incident: Incident, table: str, record_id: str) -> tuple[str, s
         label = incident.figure_definitions.set_index("figure_id")["label"].get(
             match.iloc[0]["figure_id"], ""
         )
-        name = f"{label}: {name}" if label else name
+        name = _("{label}: {value}", label=label, value=name) if label else name
     return kind, name
 
 
@@ -52,17 +54,17 @@ def corrections_html(incident: Incident, *, heading: str | None = "h2") -> str:
     """The corrections log (shown in every report), or a line saying it is empty; with no
     heading where a story places it under its own."""
     rows = []
-    for _, r in incident.corrections.iterrows():
+    for _i, r in incident.corrections.iterrows():
         kind, name = _record_name(incident, _text(r["table"]), _text(r["record_id"]))
         date = format_date(r["date"], r["date"], "day")
         rows.append([date, kind, name, _text(r["what_changed"]), _text(r["why"])])
     return _html(
         "corrections",
         heading,
-        "Corrections",
-        "No corrections have been logged since publication.",
-        "Corrections log",
-        ["Date", "What", "Item", "What changed", "Why"],
+        _("Corrections"),
+        _("No corrections have been logged since publication."),
+        _("Corrections log"),
+        [_("Date"), _("What"), _("Item"), _("What changed"), _("Why")],
         rows,
         notebook_css(),
     )
@@ -80,7 +82,7 @@ def _published(value) -> str:
 def sources_html(incident: Incident) -> str:
     """Every source document, in the dataset's order."""
     items = []
-    for _, s in incident.sources.iterrows():
+    for _i, s in incident.sources.iterrows():
         outlet, title_ = _text(s["outlet"]), _text(s["title"])
         details = [outlet] if title_ else []
         details += [d for d in [_published(s["published"])] if d]
@@ -102,13 +104,18 @@ def methodology_html(incident: Incident) -> str:
         for lic in incident.schema.descriptor.get("licenses", []) or []
     ]
     paras = [
-        f"Every figure here comes from the {format_number(len(incident.sources))} sources listed below. Each value is "
-        f"recorded as the source reported it, with the lowest and highest numbers its wording allows; "
-        f"vague quantities stay ranges and are drawn as ranges. Where sources disagree, all values are kept "
-        f"and one is preferred: a court record or official report over press roundings, an exact count over "
-        f"a rounded one, a later correction over the original.",
-        "Verification says how well each value or event is established, from court records to claims no "
-        "public source corroborates; unverified claims are labelled and never stated as fact. Funnel stages "
-        "measure one chain of the same people or records; context figures are never added into it.",
+        _(
+            "Every figure here comes from the {n} sources listed below. Each value is recorded as the "
+            "source reported it, with the lowest and highest numbers its wording allows; vague quantities "
+            "stay ranges and are drawn as ranges. Where sources disagree, all values are kept and one is "
+            "preferred: a court record or official report over press roundings, an exact count over a "
+            "rounded one, a later correction over the original.",
+            n=format_number(len(incident.sources)),
+        ),
+        _(
+            "Verification says how well each value or event is established, from court records to claims "
+            "no public source corroborates; unverified claims are labelled and never stated as fact. Funnel "
+            "stages measure one chain of the same people or records; context figures are never added into it."
+        ),
     ]
-    return _html("methodology", paras, "Data licence:", licences)
+    return _html("methodology", paras, _("Data licence:"), licences)

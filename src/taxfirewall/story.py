@@ -4,8 +4,10 @@ the dataset and written by :mod:`taxfirewall.formatting`, never typed.
 Plain-text functions (:func:`narrative`, :func:`key_events`, :func:`verification_summary`)
 return unescaped strings; every ``*_html`` function chooses what to say and leaves the markup
 to ``templates/story/fragments.html.j2``, which escapes all dataset text; a source is linked
-only when its address is http(s) (:func:`taxfirewall.templating.link`). The back matter
-(corrections log, methodology, sources) is :mod:`taxfirewall.backmatter`.
+only when its address is http(s) (:func:`taxfirewall.templating.link`). The tables of
+figures and events are :mod:`taxfirewall.story_tables`; the back matter (corrections log,
+methodology, sources) is :mod:`taxfirewall.backmatter`. Every word is a message in the
+current language (:mod:`taxfirewall.i18n`).
 
 Every fragment carries the classes MathJax skips (a notebook must never typeset "$59.4bn"
 as maths), and each table its CSS for a notebook (:mod:`taxfirewall.tablestyle`), which the
@@ -17,31 +19,34 @@ from __future__ import annotations
 from . import asof, verification
 from .backmatter import corrections_html as corrections_html  # notebooks show the log as story.*
 from .data import Incident, select_events
-from .formatting import format_date, format_number
+from .i18n import _, n_
 from .missing import present as _present
-from .tablestyle import notebook_css
-from .templating import call, link
+from .story_tables import EVENT_COLUMNS as EVENT_COLUMNS
+from .story_tables import FIGURE_COLUMNS as FIGURE_COLUMNS
+from .story_tables import count as _count
+from .story_tables import event_date as _event_date
+from .story_tables import events_table_html as events_table_html
+from .story_tables import figures_table_html as figures_table_html
+from .story_tables import html as _html
+from .story_tables import scheduled as _scheduled
+from .story_tables import source_link as source_link
+from .story_tables import text as _text
 from .verification import TIERS
 from .verification import label as verification_label
 
 
-def _text(x) -> str:
-    return "" if not _present(x) else str(x)
-
-
-def _count(n) -> str:
-    return format_number(int(n))
-
-
-def _n(n, singular: str, plural: str) -> str:
-    """'1 event', '3 events', formatted from the count."""
-    return f"{_count(n)} {singular if int(n) == 1 else plural}"
-
-
 def _join(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return "; ".join(items[:-1]) + "; and " + items[-1]
+    """'a and b', 'a; b; and c' (items may hold commas)."""
+    if len(items) <= 1:
+        return "".join(items)
+    if len(items) == 2:
+        return _("{first} and {second}", first=items[0], second=items[1])
+    return _("{items}; and {last}", items="; ".join(items[:-1]), last=items[-1])
+
+
+def _capital(text: str) -> str:
+    """A sentence that a placeholder opens starts with a capital in every language."""
+    return text[:1].upper() + text[1:]
 
 
 # --------------------------------------------------------------------------- titles and dates
@@ -67,25 +72,32 @@ def as_of(incident: Incident, as_of: str | None = None) -> str:
 def _stage_sentence(row) -> str:
     value = row["value_text"]
     if str(row["bound"]) == "range":
-        value = f"no exact count has been published; the best-supported range is {value}"
-    share = (
-        f", {row['share_text']} of {row['share_label']}"
-        if row["share_text"] and _present(row["share_label"])
-        else ""
-    )
-    return f"{_text(row['label'])}: {value}{share} ({verification_label(row['verification'])})."
+        value = _("no exact count has been published; the best-supported range is {value}", value=value)
+    words = {
+        "label": _text(row["label"]),
+        "value": value,
+        "verification": verification_label(row["verification"]),
+    }
+    if row["share_text"] and _present(row["share_label"]):
+        return _(
+            "{label}: {value}, {share} of {whole} ({verification}).",
+            share=row["share_text"],
+            whole=row["share_label"],
+            **words,
+        )
+    return _("{label}: {value} ({verification}).", **words)
 
 
 def _spread_sentence(row) -> str:
     if not row["spread_text"]:
         return ""
-    return f"The {_count(row['n_reported'])} {row['spread_text']}."
+    return _capital(_("The {n} {spread}.", n=_count(row["n_reported"]), spread=row["spread_text"]))
 
 
 def funnel_sentences(incident: Incident) -> list[str]:
     """One sentence per funnel stage: its preferred value and its share of the stage before."""
     out = []
-    for _, row in incident.funnel.iterrows():
+    for _i, row in incident.funnel.iterrows():
         spread = _spread_sentence(row)
         out.append(_stage_sentence(row) + (f" {spread}" if spread else ""))
     return out
@@ -95,12 +107,15 @@ def context_sentences(incident: Incident) -> list[str]:
     """One sentence per context figure (never part of the funnel): its preferred value and
     how well it is established."""
     out = []
-    for _, r in incident.context.iterrows():
+    for _i, r in incident.context.iterrows():
         spread = _spread_sentence(r)
-        out.append(
-            f"{_text(r['label'])}: {r['value_text']} ({verification_label(r['verification'])})."
-            + (f" {spread}" if spread else "")
+        sentence = _(
+            "{label}: {value} ({verification}).",
+            label=_text(r["label"]),
+            value=r["value_text"],
+            verification=verification_label(r["verification"]),
         )
+        out.append(sentence + (f" {spread}" if spread else ""))
     return out
 
 
@@ -108,15 +123,12 @@ def key_events(incident: Incident, start=None, end=None, categories=None) -> lis
     """'April 7, 2025: IRS–DHS agreement signed' for each key moment (highlighted, dated and
     resting on a source), its caveat in brackets when its verification is weak."""
     tl = select_events(incident.timeline, start, end, categories)
-    return [
-        verification.with_caveat(f"{_event_date(r)}: {_text(r['title'])}", r["verification"])
-        + (" (scheduled)" if r["upcoming"] else "")
-        for _, r in tl[tl["key"] & ~tl["undated"]].iterrows()
-    ]
-
-
-def _event_date(r) -> str:
-    return format_date(r["start"], r["end"], str(r["date_precision"]))
+    moments = []
+    for _i, r in tl[tl["key"] & ~tl["undated"]].iterrows():
+        moment = _("{date}: {title}", date=_event_date(r), title=_text(r["title"]))
+        moment = verification.with_caveat(moment, r["verification"])
+        moments.append(_scheduled(moment) if r["upcoming"] else moment)
+    return moments
 
 
 def verification_summary(incident: Incident) -> list[str]:
@@ -124,44 +136,93 @@ def verification_summary(incident: Incident) -> list[str]:
     preferred figures, all reported values and the events."""
     pref = incident.preferred
     out = []
-    for _, heading, members in TIERS:
-        labels = [_text(r["label"]) for _, r in pref.iterrows() if _text(r["verification"]) in members]
+    for _i, heading, members in TIERS:
+        labels = [_text(r["label"]) for _i, r in pref.iterrows() if _text(r["verification"]) in members]
         if labels:
-            out.append(f"{heading}: {_join(labels)}.")
-    rv = incident.reported_values["verification"].astype(str)
-    tiers = {key: members for key, _, members in TIERS}
+            out.append(_("{heading}: {items}.", heading=_(heading), items=_join(labels)))
+    tiers = {key: members for key, _i, members in TIERS}
+    out.append(_values_sentence(incident.reported_values["verification"].astype(str), tiers))
+    out += _events_sentences(incident.timeline, tiers)
+    return out
+
+
+def _values_sentence(rv, tiers: dict) -> str:
+    """How well all reported values are established, counted by tier."""
 
     def n_of(statuses) -> int:
         return int(rv.isin(statuses).sum())
 
     confirmed, estimated = n_of(tiers["confirmed"]), n_of(tiers["estimated"])
-    out.append(
-        f"Of all {_n(len(rv), 'reported value', 'reported values')} collected, {_count(confirmed)} "
-        f"{'comes' if confirmed == 1 else 'come'} from court records and {_count(n_of(tiers['on-record']))} from "
-        f"official reports or named sources; {_count(estimated)} {'is an estimate' if estimated == 1 else 'are estimates'}. "
-        f"Unverified: {_count(n_of(['anonymous_sources']))} from anonymous sources, "
-        f"{_count(n_of(['not_independently_verified']))} not independently verified and "
-        f"{_count(n_of(['not_found']))} unconfirmed by any public source."
+    return _(
+        "{of_all}, {confirmed} and {on_record} from official reports or named sources; {estimated}. "
+        "Unverified: {anonymous} from anonymous sources, {unverified} not independently verified "
+        "and {not_found} unconfirmed by any public source.",
+        of_all=n_(
+            "Of all {count} reported value collected",
+            "Of all {count} reported values collected",
+            len(rv),
+            count=_count(len(rv)),
+        ),
+        confirmed=n_(
+            "{count} comes from court records",
+            "{count} come from court records",
+            confirmed,
+            count=_count(confirmed),
+        ),
+        on_record=_count(n_of(tiers["on-record"])),
+        estimated=n_("{count} is an estimate", "{count} are estimates", estimated, count=_count(estimated)),
+        anonymous=_count(n_of(["anonymous_sources"])),
+        unverified=_count(n_of(["not_independently_verified"])),
+        not_found=_count(n_of(["not_found"])),
     )
-    tl = incident.timeline
+
+
+def _events_sentences(tl, tiers: dict) -> list[str]:
+    """How well the timeline's events are established; the unconfirmed ones by name."""
     ev = tl["verification"].astype(str)
-    anon = tl[ev == "anonymous_sources"]
-    missing = tl[ev == "not_found"]
+    anon, missing = tl[ev == "anonymous_sources"], tl[ev == "not_found"]
     in_court = int(ev.isin(tiers["confirmed"]).sum())
-    sentence = (
-        f"Of the {_n(len(tl), 'event', 'events')} on the timeline, {_count(in_court)} "
-        f"{'is' if in_court == 1 else 'are'} documented in court records and "
-        f"{_count(len(anon))} {'rests' if len(anon) == 1 else 'rest'} on anonymous sources"
-    )
+    words = {
+        "of_events": n_(
+            "Of the {count} event on the timeline",
+            "Of the {count} events on the timeline",
+            len(tl),
+            count=_count(len(tl)),
+        ),
+        "in_court": n_(
+            "{count} is documented in court records",
+            "{count} are documented in court records",
+            in_court,
+            count=_count(in_court),
+        ),
+        "anonymous": n_(
+            "{count} rests on anonymous sources",
+            "{count} rest on anonymous sources",
+            len(anon),
+            count=_count(len(anon)),
+        ),
+    }
     if len(anon):
-        sentence += f" ({_join([_text(t) for t in anon['title']])})"
-    out.append(sentence + ".")
+        out = [_("{of_events}, {in_court} and {anonymous} ({titles}).", titles=_join(_titles(anon)), **words)]
+    else:
+        out = [_("{of_events}, {in_court} and {anonymous}.", **words)]
     if len(missing):
         out.append(
-            f"Unconfirmed: {_n(len(missing), 'claim', 'claims')} could not be corroborated by any public source "
-            f"and {'is' if len(missing) == 1 else 'are'} not stated as fact: {_join([_text(t) for t in missing['title']])}."
+            n_(
+                "Unconfirmed: {count} claim could not be corroborated by any public source and is not stated "
+                "as fact: {titles}.",
+                "Unconfirmed: {count} claims could not be corroborated by any public source and are not stated "
+                "as fact: {titles}.",
+                len(missing),
+                count=_count(len(missing)),
+                titles=_join(_titles(missing)),
+            )
         )
     return out
+
+
+def _titles(events) -> list[str]:
+    return [_text(t) for t in events["title"]]
 
 
 def narrative_blocks(
@@ -172,56 +233,80 @@ def narrative_blocks(
     the data covers, each funnel stage with its share of the one before, the context
     figures, the timeline's span. :func:`verification_summary` says what is confirmed."""
     incident = incident.with_as_of(as_of_date)
-    pref = incident.preferred
-    n_sources = len(incident.sources)
     blocks = [
         (
-            f"This report draws on {_count(len(incident.figures))} reported values for "
-            f"{_count(len(pref))} figures from {_count(n_sources)} sources, current to "
-            f"{asof.text(incident)}. Where sources disagree every value is kept, and one is "
-            f"preferred for a stated reason: the table of figures gives each reason.",
+            _(
+                "This report draws on {values} reported values for {figures} figures from {sources} sources, "
+                "current to {date}. Where sources disagree every value is kept, and one is preferred for a "
+                "stated reason: the table of figures gives each reason.",
+                values=_count(len(incident.figures)),
+                figures=_count(len(incident.preferred)),
+                sources=_count(len(incident.sources)),
+                date=asof.text(incident),
+            ),
             [],
             False,
         )
     ]
     funnel = incident.funnel
     if len(funnel):
-        blocks.append(
-            (
-                f"The funnel has {_n(len(funnel), 'stage', 'stages')}, widest first.",
-                funnel_sentences(incident),
-                True,
-            )
+        lead = n_(
+            "The funnel has {count} stage, widest first.",
+            "The funnel has {count} stages, widest first.",
+            len(funnel),
+            count=_count(len(funnel)),
         )
+        blocks.append((lead, funnel_sentences(incident), True))
     context = context_sentences(incident)
     if context:
-        blocks.append(("Other figures give context and are never added into the funnel.", context, False))
-    tl = incident.timeline
-    dated = tl[~tl["undated"]]
-    past = dated[~dated["upcoming"]]
-    if len(tl):
-        sentence = f"The timeline has {_n(len(tl), 'event', 'events')}"
-        if len(past):
-            a, b = past.iloc[0], past.iloc[-1]
-            sentence += f", from {_event_date(a)} to {_event_date(b)}"
-        upcoming = int(dated["upcoming"].sum())
-        if upcoming:
-            sentence += f"; {_n(upcoming, 'event is', 'events are')} scheduled after {asof.text(incident)}"
-        vague = int(dated["date_precision"].astype(str).isin(["month", "year"]).sum())
-        sentence += f". {_count(vague)} {'is' if vague == 1 else 'are'} dated only to the month or year"
-        sentence += f" and {_count(int(tl['undated'].sum()))} could not be dated."
-        blocks.append((sentence, [], False))
+        blocks.append((_("Other figures give context and are never added into the funnel."), context, False))
+    if len(incident.timeline):
+        blocks.append((timeline_sentence(incident), [], False))
     n_corr = len(incident.corrections)
     blocks.append(
         (
-            f"Corrections logged since publication: {_count(n_corr)}; the log is at the end."
+            _("Corrections logged since publication: {count}; the log is at the end.", count=_count(n_corr))
             if n_corr
-            else "No corrections have been logged since publication.",
+            else _("No corrections have been logged since publication."),
             [],
             False,
         )
     )
     return blocks
+
+
+def timeline_sentence(incident: Incident) -> str:
+    """The timeline's span: how many events, from when to when, how many are scheduled,
+    dated only roughly or not dated at all."""
+    tl = incident.timeline
+    dated = tl[~tl["undated"]]
+    past = dated[~dated["upcoming"]]
+    n = len(tl)
+    sentence = n_("The timeline has {count} event", "The timeline has {count} events", n, count=_count(n))
+    if len(past):
+        first, last = _event_date(past.iloc[0]), _event_date(past.iloc[-1])
+        sentence = _("{events}, from {first} to {last}", events=sentence, first=first, last=last)
+    upcoming = int(dated["upcoming"].sum())
+    if upcoming:
+        sentence = n_(
+            "{events}; {count} event is scheduled after {date}",
+            "{events}; {count} events are scheduled after {date}",
+            upcoming,
+            events=sentence,
+            count=_count(upcoming),
+            date=asof.text(incident),
+        )
+    vague = int(dated["date_precision"].astype(str).isin(["month", "year"]).sum())
+    sentence = n_(
+        "{events}. {count} is dated only to the month or year",
+        "{events}. {count} are dated only to the month or year",
+        vague,
+        events=sentence,
+        count=_count(vague),
+    )
+    return _(
+        "{events} and {count} could not be dated.", events=sentence, count=_count(int(tl["undated"].sum()))
+    )
 
 
 def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]:
@@ -233,10 +318,6 @@ def narrative(incident: Incident, *, as_of_date: str | None = None) -> list[str]
 # What each fragment says is chosen here; templates/story/fragments.html.j2 marks it up.
 
 
-def _html(fragment: str, *args) -> str:
-    return call("story/fragments.html.j2", fragment, *args)
-
-
 def heading_html(text: str, level: int = 2) -> str:
     return _html("heading", str(text), min(max(int(level), 1), 6))
 
@@ -246,108 +327,18 @@ def narrative_html(incident: Incident, *, as_of_date: str | None = None) -> str:
     by one on a phone), the key moments as a list after the timeline paragraph."""
     incident = incident.with_as_of(as_of_date)
     moments = key_events(incident)
+    timeline = timeline_sentence(incident) if len(incident.timeline) else None
     blocks = [
         {
             "lead": lead,
             "items": items,
             "ordered": ordered,
-            "moments_head": "Key moments:",
-            "moments": moments if lead.startswith("The timeline has") else [],
+            "moments_head": _("Key moments:"),
+            "moments": moments if lead == timeline else [],
         }
         for lead, items, ordered in narrative_blocks(incident, as_of_date=as_of_date)
     ]
     return _html("narrative", blocks)
-
-
-def source_link(url, text: str) -> str:
-    """Escaped ``text``, linked to ``url`` only when it is an http(s) address."""
-    source = link(url, text)
-    return _html("link", source["url"], source["text"])
-
-
-def _source_of(incident: Incident, source_id: str) -> dict:
-    match = incident.sources[incident.sources["source_id"] == source_id]
-    if not len(match):
-        return link("", source_id)
-    s = match.iloc[0]
-    outlet = _text(s["outlet"])
-    title_ = _text(s["title"])
-    return link(s["url"], f"{outlet}: {title_}" if title_ else outlet)
-
-
-FIGURE_COLUMNS = [
-    "Reported as",
-    "Reads as",
-    "Bounds the wording allows",
-    "Source",
-    "Attributed to",
-    "Verification",
-    "Preferred",
-]
-
-
-def _figure_group(incident: Incident, f) -> dict:
-    """One figure's rows: its reported values, headed by its preferred value and why."""
-    rv = incident.reported_values
-    stage = f"Stage {int(f['stage'])}: " if _present(f["stage"]) else ""
-    rows = [
-        {
-            "tier": verification.tier(v["verification"]),
-            "preferred": bool(v["preferred"]),
-            "cells": [
-                _text(v["as_reported"]),
-                _text(v["value_text"]),
-                _text(v["bounds_text"]),
-                _source_of(incident, _text(v["source_id"])),
-                _text(v["attributed_to"]),
-                verification_label(v["verification"]),
-                "preferred" if v["preferred"] else "",
-            ],
-        }
-        for _, v in rv[rv["figure_id"] == f["figure_id"]].iterrows()
-    ]
-    return {
-        "label": stage + _text(f["label"]),
-        "preferred": f"Preferred: {f['value_text']} ({verification_label(f['verification'])}).",
-        "reason": f"Why: {_text(f['preferred_reason'])}",
-        "rows": rows,
-    }
-
-
-def figures_table_html(incident: Incident, *, role: str | None = None) -> str:
-    """Every reported value of every figure (or of one role: 'funnel', 'context'), grouped
-    by figure: what was reported, the bounds it allows, its source, how well it is
-    established, and which value is preferred and why."""
-    pref = incident.preferred
-    if role:
-        pref = pref[pref["role"].astype(str) == role]
-    pref = pref.assign(_order=pref["stage"].fillna(10**6)).sort_values(["_order"], kind="stable")
-    what = {"funnel": "funnel stage", "context": "context figure"}.get(role or "", "figure")
-    return _html(
-        "figures_table",
-        f"Every reported value, by {what}, with its source",
-        FIGURE_COLUMNS,
-        [_figure_group(incident, f) for _, f in pref.iterrows()],
-        notebook_css(),
-    )
-
-
-def events_table_html(incident: Incident, *, start=None, end=None, categories=None) -> str:
-    """The timeline's events (optionally a date window and categories) as a table."""
-    tl = select_events(incident.timeline, start, end, categories)
-    rows = []
-    for _, r in tl.iterrows():
-        note = _text(r["seed_wording"])
-        cells = [
-            _event_date(r) + (" (scheduled)" if r["upcoming"] else ""),
-            _text(r["title"]),
-            {"text": _text(r["description"]), "note": note and f"Earlier accounts differ: {note}"},
-            [_source_of(incident, sid) for sid in r["source_list"]],
-            verification_label(r["verification"]),
-        ]
-        rows.append({"key": bool(r["key"]), "tier": verification.tier(r["verification"]), "cells": cells})
-    head = ["Date", "Event", "What happened", "Sources", "Verification"]
-    return _html("events_table", "Timeline events, with sources", head, rows, notebook_css())
 
 
 def verification_html(incident: Incident) -> str:
@@ -360,21 +351,25 @@ def verification_html(incident: Incident) -> str:
 def findings_markdown(incident: Incident) -> str:
     """The README's findings, as markdown: the funnel, the context figures kept apart from
     it, and the key moments, every number formatted from the dataset."""
-    lines = ["**The funnel**, widest stage first:", ""]
+    lines = [_("**The funnel**, widest stage first:"), ""]
     lines += [f"- {sentence}" for sentence in funnel_sentences(incident)]
     context = [f"- {sentence}" for sentence in context_sentences(incident)]
     if context:
         lines += [
             "",
-            "**Not part of the funnel** (they count other things and are never added to it):",
+            _("**Not part of the funnel** (they count other things and are never added to it):"),
             "",
             *context,
         ]
     moments = key_events(incident)
     if moments:
-        lines += ["", "**Key moments:**", "", *[f"- {m}" for m in moments]]
+        lines += ["", _("**Key moments:**"), "", *[f"- {m}" for m in moments]]
     lines += [
         "",
-        f"Data current to {as_of(incident)}; corrections logged: {_count(len(incident.corrections))}.",
+        _(
+            "Data current to {date}; corrections logged: {count}.",
+            date=as_of(incident),
+            count=_count(len(incident.corrections)),
+        ),
     ]
     return "\n".join(lines)

@@ -1,42 +1,60 @@
-"""The one-screen text summary of an incident (CLI output and reports/data-summary.md)."""
+"""The one-screen text summary of an incident (CLI output and reports/data-summary.md), in
+the current language (:mod:`taxfirewall.i18n`); table names are file names and stay as
+they are."""
 
 from __future__ import annotations
 
 from .data import Incident
+from .i18n import _, n_
 
 
-def _n(n: int, word: str) -> str:
+def _rows(n: int) -> str:
     """'1 row', '4 rows'."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return n_("{count} row", "{count} rows", n, count=n)
 
 
 def summary_lines(incident: Incident) -> list[str]:
     s = incident.summary()
-    lines = [f"{s['title']}", f"  folder: {s['folder']}", "  tables:"]
+    lines = [f"{s['title']}", "  " + _("folder: {folder}", folder=s["folder"]), "  " + _("tables:")]
     width = max(len(n) for n in s["tables"])
     for name, rows in s["tables"].items():
-        lines.append(f"    {name:<{width}}  {_n(rows, 'row'):>9}")
-    lines.append(
-        f"  figures: {s['figures']} ({_n(s['funnel_stages'], 'funnel stage')}, "
-        f"{_n(s['reported_values'], 'reported value')})"
+        lines.append(f"    {name:<{width}}  {_rows(rows):>9}")
+    figures = _(
+        "figures: {figures} ({stages}, {values})",
+        figures=s["figures"],
+        stages=n_(
+            "{count} funnel stage", "{count} funnel stages", s["funnel_stages"], count=s["funnel_stages"]
+        ),
+        values=n_(
+            "{count} reported value",
+            "{count} reported values",
+            s["reported_values"],
+            count=s["reported_values"],
+        ),
     )
-    lines.append(
-        f"  events: {s['events']} ({s['undated_events']} with the date not found, "
-        f"{s['upcoming_events']} scheduled after the as-of date)"
+    events = _(
+        "events: {events} ({undated} with the date not found, {upcoming} scheduled after the as-of date)",
+        events=s["events"],
+        undated=s["undated_events"],
+        upcoming=s["upcoming_events"],
     )
+    lines += ["  " + figures, "  " + events]
     if s["date_range"]:
-        lines.append(f"  date range: {s['date_range'][0]} to {s['date_range'][1]}")
-    lines.append(f"  data current to: {s['as_of']}")
-    lines.append(f"  corrections: {s['corrections']}")
-    lines.append("  funnel:")
-    for _, r in incident.funnel.iterrows():
+        lines.append(
+            "  " + _("date range: {first} to {last}", first=s["date_range"][0], last=s["date_range"][1])
+        )
+    lines.append("  " + _("data current to: {date}", date=s["as_of"]))
+    lines.append("  " + _("corrections: {count}", count=s["corrections"]))
+    lines.append("  " + _("funnel:"))
+    for _i, r in incident.funnel.iterrows():
         caveat = f" ({r['caveat']})" if r["caveat"] else ""
         lines.append(f"    {int(r['stage'])}. {r['label']}: {r['value_text']}{caveat}")
-    lines.append(f"  dataset sha256: {s['fingerprint'][:16]}")
+    lines.append("  " + _("dataset sha256: {digest}", digest=s["fingerprint"][:16]))
     return lines
 
 
 def summary_markdown(incident: Incident) -> str:
-    """The same summary as a markdown page, written by ``make reports``."""
+    """The same summary as a markdown page, written by ``make reports`` (in Spanish when the
+    current language is; wrap the call in ``i18n.use(lang)`` and load the incident in it)."""
     body = "\n".join(summary_lines(incident))
-    return f"# Data summary: {incident.title}\n\n```\n{body}\n```\n"
+    return _("# Data summary: {title}", title=incident.title) + f"\n\n```\n{body}\n```\n"

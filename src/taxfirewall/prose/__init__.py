@@ -1,16 +1,17 @@
-"""The desk's story: ``data/<incident>/story.md``, Markdown in which every figure, date and
-count is a ``{{ reference }}`` filled in from the dataset (the syntax is documented in
-data/README.md, "Writing the story").
+"""The desk's story: ``data/<incident>/story.md`` (English) or ``story.<lang>.md`` (another
+edition: ``story.es.md``), Markdown in which every figure, date and count is a
+``{{ reference }}`` filled in from the dataset (the syntax is documented in data/README.md,
+"Writing the story").
 
-- :func:`check_story` reads and checks a story before any kernel starts (errors and
-  typed-number warnings at ``story.md:line:column``); ``taxfirewall validate`` and the
-  build's pre-flight call it.
+- :func:`check_story` reads and checks the story of one language before any kernel starts
+  (errors and typed-number warnings at ``story.md:line:column``); ``taxfirewall validate``
+  and the build's pre-flight call it for each language they write.
 - :func:`parts` gives the pieces a notebook displays in order; :func:`show` displays them.
 """
 
 from __future__ import annotations
 
-from .check import STORY_FILE, StoryCheck, check_story, story_path
+from .check import STORY_FILE, StoryCheck, check_story, story_file, story_path
 from .refs import RefError, resolve
 from .render import DeskNote, Html, parts
 
@@ -40,5 +41,6 @@ __all__ = [
     "parts",
     "resolve",
     "show",
+    "story_file",
     "story_path",
 ]

@@ -6,18 +6,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import i18n
 from ..data import Incident, _display_path
 from ..errors import Problem
 from .numbers import typed_numbers
 from .refs import RefError, placement, resolve
 from .syntax import Document, line_starts, locate, parse
 
-STORY_FILE = "story.md"
+STORY_FILE = "story.md"  # the English story; each other edition has story.<lang>.md
 MAX_BYTES = 1_000_000
 
 
-def story_path(incident: Incident) -> Path:
-    return Path(incident.folder) / STORY_FILE
+def story_file(lang: str | None = None) -> str:
+    """The story's file name in ``lang`` (default: the current language): 'story.md' for
+    English, 'story.es.md' for Spanish. An edition never falls back to another's story."""
+    lang = i18n.check(lang or i18n.current())
+    return STORY_FILE if lang == "en" else f"story.{lang}.md"
+
+
+def story_path(incident: Incident, lang: str | None = None) -> Path:
+    return Path(incident.folder) / story_file(lang)
 
 
 @dataclass
@@ -39,13 +47,19 @@ def read(path: Path) -> tuple[str | None, str]:
         return None, f"not UTF-8 text (byte {exc.start}): save the story as UTF-8"
 
 
-def check_story(incident: Incident) -> StoryCheck | None:
-    """None when the incident has no story file; else what is wrong with it."""
-    path = story_path(incident)
+def check_story(incident: Incident, lang: str | None = None) -> StoryCheck | None:
+    """None when the incident has no story in ``lang`` (default: the current language);
+    else what is wrong with it. References are resolved in ``lang``, so pass an incident
+    loaded in that language."""
+    path = story_path(incident, lang)
     if not path.is_file():
         return None
-    where = f"{_display_path(Path(incident.folder))}/{STORY_FILE}"
+    where = f"{_display_path(Path(incident.folder))}/{path.name}"
+    with i18n.use(lang):
+        return _check(incident, path, where)
 
+
+def _check(incident: Incident, path: Path, where: str) -> StoryCheck:
     def problem(line: int, column: int, message: str) -> Problem:
         return Problem(where, line, str(column), message)
 

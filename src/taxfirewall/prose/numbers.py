@@ -8,15 +8,19 @@ import re
 
 from .syntax import Document, line_starts, locate, masked
 
-# What a desk may type: a year; a case or docket number; a statute section
+# What a desk may type, in either edition: a year; a case or docket number ("No. 25-5181",
+# Spanish "n.º 25-5181", "núm. 25-5181"); a statute section ("section 6103", "§ 6103",
+# Spanish "artículo 6103", "sección 6103")
+_CASE = r"(?:\bNos?\.|\b[Nn]\.?\s?[º°]|\b[Nn]ros?\.|\b[Nn]úms?\.)"
 ALLOWED = (
     re.compile(r"(?<![\w.,/-])(1[89]|20)\d\d(?![\w%]|[.,]\d)"),
-    re.compile(r"\bNos?\.\s?\d+(?::\d+)?(?:-[A-Za-z]{2,})?(?:-\d+)*"),
+    re.compile(_CASE + r"\s?\d+(?::\d+)?(?:-[A-Za-z]{2,})?(?:-\d+)*"),
     re.compile(r"\b\d+:\d\d-[a-z]{2,}-\d+\b"),
     re.compile(r"§§?\s?\d[\w().-]*"),
-    re.compile(r"\b[Ss]ections?\s\d[\w().-]*"),
+    re.compile(r"\b(?:[Ss]ections?|[Ss]ecci(?:ón|ones)|[Aa]rtículos?)\s\d[\w().-]*"),
 )
-_NUMBER = re.compile(r"\d[\d,.]*%?")
+# a number in English or Spanish form: "47,289", "1.28", "3.7%" or "47.289", "1,28", "3,7 %"
+_NUMBER = re.compile(r"\d[\d,.]*(?:[ \u00a0\u202f]?%)?")
 
 
 def _typed_text(doc: Document) -> list[tuple[int, int]]:

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from .. import asof, verification
 from ..data import Incident
 from ..formatting import format_date, format_number
+from ..i18n import _
 from ..missing import present
 
 CHARTS = ("funnel", "timeline")
 TABLES = ("figures", "events", "verification", "corrections")
 ACKNOWLEDGE = "unconfirmed"  # the modifier a not_found item must carry
+# the same modifier as a Spanish story may write it: syntax, so any edition accepts either
+ACKNOWLEDGED = (ACKNOWLEDGE, "sin confirmar")
 FIGURE_FIELDS = (
     "value",
     "label",
@@ -72,9 +75,12 @@ def placement(content: str) -> Placement | None:
 def resolve(incident: Incident, content: str) -> str:
     """The reader's text for one inline reference (unescaped)."""
     head, mods = _split(content)
+    mods = [ACKNOWLEDGE if " ".join(mod.split()) in ACKNOWLEDGED else mod for mod in mods]
     for mod in mods:
         if mod != ACKNOWLEDGE:
-            raise RefError(f"unknown modifier {mod!r} (the only one is '| {ACKNOWLEDGE}')")
+            raise RefError(
+                f"unknown modifier {mod!r} (the only one is '| {ACKNOWLEDGE}', in Spanish '| sin confirmar')"
+            )
     if head == "as_of":
         return asof.text(incident)
     if head.startswith("count."):
@@ -157,7 +163,7 @@ def _event(row, field: str) -> tuple[str, str]:
     if bool(row["undated"]):
         raise RefError(f"{row['event_id']} has no known date (date_precision unknown)")
     when = format_date(row["start"], row["end"], str(row["date_precision"]))
-    return when + (" (scheduled)" if bool(row["upcoming"]) else ""), field
+    return (_("{item} (scheduled)", item=when) if bool(row["upcoming"]) else when), field
 
 
 def _count(incident: Incident, what: str) -> str:

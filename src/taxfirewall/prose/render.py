@@ -10,8 +10,9 @@ from .. import story
 from ..backmatter import corrections_html
 from ..data import Incident
 from ..errors import DataError
+from ..i18n import _
 from ..templating import call
-from .check import STORY_FILE, alone, check_story
+from .check import alone, check_story, story_file
 from .refs import placement
 from .syntax import Document, markdown
 
@@ -72,25 +73,29 @@ def story_parts(incident: Incident, doc: Document, charts: dict) -> list:
 
 def summary_parts(incident: Incident, charts: dict) -> list:
     """The generated summary, for an incident whose desk has not written a story yet."""
-    verification_intro = (
+    verification_intro = _(
         "Court records confirm a value or an event; anonymous sources and claims no public "
         "source corroborates are reported as claims, never as fact."
     )
-    figures_intro = (
+    figures_intro = _(
         "All values any source reported, conflicts included, with the preferred one and the "
         "reason it is preferred."
     )
     return [
         DeskNote(
-            f"No {STORY_FILE} in {incident.folder.name}/: this page shows the generated summary. "
-            "Write the story in Markdown with live references (see data/README.md, 'Writing the story')."
+            _(
+                "No {file} in {folder}/: this page shows the generated summary. Write the story "
+                "in Markdown with live references (see data/README.md, 'Writing the story').",
+                file=story_file(),
+                folder=incident.folder.name,
+            )
         ),
         Html(story.narrative_html(incident)),
         *charts.values(),
-        Html(story.heading_html("What is confirmed, and what is not")),
+        Html(story.heading_html(_("What is confirmed, and what is not"))),
         Html(call("story/fragments.html.j2", "paragraphs", [verification_intro])),
         _table(incident, "verification"),
-        Html(story.heading_html("Every figure, every reported value")),
+        Html(story.heading_html(_("Every figure, every reported value"))),
         Html(call("story/fragments.html.j2", "paragraphs", [figures_intro])),
         _table(incident, "figures"),
         Html(story.corrections_html(incident)),
@@ -98,8 +103,10 @@ def summary_parts(incident: Incident, charts: dict) -> list:
 
 
 def parts(incident: Incident, charts: dict) -> list:
-    """The story report's pieces: the desk's story when the incident has one (raises
-    DataError listing its problems when it does not check), else the generated summary."""
+    """The story report's pieces in the current language: the desk's story of that language
+    when the incident has one (``story.md``, ``story.es.md``; raises DataError listing its
+    problems when it does not check), else the generated summary, never another edition's
+    story."""
     checked = check_story(incident)
     if checked is None:
         return summary_parts(incident, charts)
