@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, templating
+from . import __version__, i18n, templating
+from .i18n import N_, _
 from .layouts import LAYOUTS_MIME, page_chart
 from .notebook import VEGALITE_MIME
 from .tablestyle import without_notebook_css
@@ -81,7 +82,18 @@ def chart_alt(spec: dict) -> str:
         title = title.get("text")
     if isinstance(title, list):
         title = " ".join(map(str, title))
-    return f"Chart: {title}" if title else "Chart (no description given)"
+    return _("Chart: {title}", title=title) if title else _("Chart (no description given)")
+
+
+def markdown_source(source) -> str:
+    """A markdown cell's text in the current language: the notebooks are written in
+    English and each cell's whole text (stripped) is a message of ``locales/<lang>/notebooks.po``;
+    a cell with no translation stays as written."""
+    source = "".join(source) if isinstance(source, list) else str(source)
+    if i18n.current() == "en" or not source.strip():
+        return source
+    translated = i18n.translations(i18n.current()).gettext(source.strip())
+    return source if translated == source.strip() else translated
 
 
 _INDENT = re.compile(r"\n[ \t]+")
@@ -95,6 +107,9 @@ def prepare(nb):
     tables without their notebook styles and pretty-printing indentation."""
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if HIDE_TAG not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            cell.source = markdown_source(cell.source)
     tables = 0
     for ci, cell in enumerate(nb.cells):
         for oi, output in enumerate(cell.get("outputs", [])):
@@ -112,7 +127,7 @@ def prepare(nb):
                 )
                 data["text/html"] = _INDENT.sub("\n", html).replace("<th></th>", "<td></td>")
                 tables += 1  # each table is a scroll region, reachable by keyboard, with its own name
-                output.setdefault("metadata", {})["tf_table"] = f"Data table {tables}"
+                output.setdefault("metadata", {})["tf_table"] = _("Data table {n}", n=tables)
             spec = data.get(VEGALITE_MIME)
             if isinstance(spec, dict):
                 data[VEGALITE_MIME] = spec = page_spec(spec)
@@ -203,6 +218,21 @@ def _dataset_values(incident, as_of: str | None, body_has_corrections: bool) -> 
     }
 
 
+# a link to another edition, in that edition's own language ("Leer en español" on an English page)
+EDITION_LINK = N_("Read in English")
+
+
+def edition_links(alternates: list[dict] | None) -> list[dict]:
+    """The page's other editions as ``{"lang", "href", "text"}``: ``text`` is written in
+    ``lang``, so a reader of that language recognises the link."""
+    links = []
+    for alt in alternates or []:
+        with i18n.use(i18n.check(alt["lang"])):
+            text = _(EDITION_LINK)
+        links.append({"lang": alt["lang"], "href": str(alt["href"]), "text": text})
+    return links
+
+
 def render(
     nb,
     *,
@@ -214,10 +244,13 @@ def render(
     parameters: dict,
     runtime: Runtime,
     inline_js: str | None = None,
+    alternates: list[dict] | None = None,
 ) -> str:
     """The report page for an executed notebook (a NotebookNode) of ``incident`` (an
-    Incident, or None for a notebook that reads no dataset). The vega runtime is the shared
-    file, or ``inline_js`` (default: the vendored bundle) inlined into the page."""
+    Incident, or None for a notebook that reads no dataset), in the current language. The
+    vega runtime is the shared file, or ``inline_js`` (default: the vendored bundle) inlined
+    into the page. ``alternates``: the report's other editions, ``[{"lang": "es", "href":
+    "story-light-es.html"}]`` (linked from the head and the masthead)."""
     from .vendor import EMBED_OPTIONS, vega_bundle
 
     prepared = prepare(nb)
@@ -241,6 +274,7 @@ def render(
         "embed_options": script_json(EMBED_OPTIONS),
         "runtime_src": runtime.src,
         "runtime_js": runtime_js,
+        "alternates": edition_links(alternates),
         **_dataset_values(incident, parameters.get("as_of"), body_has_corrections),
     }
     return templating.render("report/page.html.j2", tf=tf, nb=prepared, priority=DATA_PRIORITY)
@@ -285,19 +319,42 @@ def card_svg(title: str, theme: str = "light") -> str:
 # --------------------------------------------------------------------------- the index
 
 STATUS_TEXT = {
-    "current": "up to date",
-    "stale": "out of date: last build failed, showing the previous version",
-    "outdated": "out of date: inputs changed since it was built",
-    "failed": "failed: no version built yet",
-    "missing": "not built yet",
+    "current": N_("up to date"),
+    "stale": N_("out of date: last build failed, showing the previous version"),
+    "outdated": N_("out of date: inputs changed since it was built"),
+    "failed": N_("failed: no version built yet"),
+    "missing": N_("not built yet"),
 }
+INDEX_TITLE = N_("taxfirewall reports")
 
 
-def render_index(entries: list[dict], *, title: str, version: str) -> str:
-    """The index page. ``entries``: dicts with slug, title, dek, status, href, thumb (a
-    relative path) or card (inline SVG)."""
+def editions(entries: list[dict]) -> list[dict]:
+    """The entries grouped by language as ``{"lang", "name", "entries"}``: the page's
+    language first, then the others in :data:`taxfirewall.i18n.LANGS` order."""
+    here = i18n.current()
+    order = [here] + [lang for lang in i18n.LANGS if lang != here]
+    groups = [
+        {"lang": lang, "name": i18n.NAMES[lang], "entries": [e for e in entries if e["lang"] == lang]}
+        for lang in order
+    ]
+    return [g for g in groups if g["entries"]] or groups[:1]
+
+
+def render_index(entries: list[dict], *, title: str | None = None, version: str) -> str:
+    """The index page, in the current language. ``entries``: dicts with slug, title, dek,
+    status, href, thumb (a relative path) or card (inline SVG), and lang (the report's
+    language, default "en"). ``title``: default "taxfirewall reports" in the current
+    language."""
     for e in entries:
-        e.setdefault("status_text", STATUS_TEXT.get(e["status"], e["status"]))
+        e.setdefault("lang", i18n.DEFAULT)
+        i18n.check(e["lang"])
+        status = STATUS_TEXT.get(e["status"])
+        e.setdefault("status_text", _(status) if status else e["status"])
     return templating.render(
-        "index.html.j2", entries=entries, title=title, version=version, colours=_colours("light")
+        "index.html.j2",
+        editions=editions(entries),
+        # the build names the index in English: the default title is written in the page's language
+        title=_(INDEX_TITLE) if title in (None, INDEX_TITLE) else title,
+        version=version,
+        colours=_colours("light"),
     )
