@@ -18,9 +18,10 @@ Every file is a pure function of the dataset: same data, same bytes.
 Languages: English exports are written as above; another language's go side by side, in
 ``<out>/<lang>/<chart>/`` (Spanish: ``reports/charts/es/funnel/``), the same files with
 every word in that language (titles, labels, alt text, the embed snippet, whose root says
-its ``lang``), sharing ``<out>/_static/``. A Spanish export is refused, before anything is
-written, while any text of the incident has no Spanish translation (each one located
-``file:row:field``).
+its ``lang``), sharing ``<out>/_static/``. Each chart page links its page in the other
+languages the incident can be exported in (English always; Spanish once every text has a
+translation). A Spanish export is refused, before anything is written, while any text of
+the incident has no Spanish translation (each one located ``file:row:field``).
 """
 
 from __future__ import annotations
@@ -130,11 +131,13 @@ def page_spec_at(carried: dict, theme: str, width: int) -> dict:
     return spec if theme == carried["theme"] else patch(spec, carried["layouts"][theme][str(width)])
 
 
-def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str) -> str:
-    """The standalone chart page (see module docstring), in the current language."""
+def _page(slug: str, charts: dict, default_theme: str, alt: str, title: str, editions=()) -> str:
+    """The standalone chart page (see module docstring), in the current language, linking
+    the chart's page in each of ``editions`` (other languages)."""
     return render(
         "chart_page.html.j2",
         slug=slug,
+        alternates=[{"lang": lang, "href": _edition_href(slug, lang)} for lang in editions],
         title=title,
         alt=alt,
         default_theme=default_theme,
@@ -156,6 +159,23 @@ def _embed_snippet(slug: str, base_url: str, default_theme: str, alt: str, title
 def _up() -> str:
     """From a chart's folder to the export root: another language's charts are one deeper."""
     return "../" if i18n.current() == i18n.DEFAULT else "../../"
+
+
+def _edition_href(slug: str, lang: str) -> str:
+    """From this chart's page to its page in ``lang``."""
+    return f"{_up()}{'' if lang == i18n.DEFAULT else lang + '/'}{slug}/index.html"
+
+
+def editions(folder: Path, lang: str) -> list[str]:
+    """The other languages the incident's charts can be exported in: English always, another
+    when every text is translated into it (so a link never depends on what was exported)."""
+    from .translations import missing
+
+    return [
+        other
+        for other in i18n.LANGS
+        if other != lang and (other == i18n.DEFAULT or not missing(folder, other))
+    ]
 
 
 def charts_folder(out: str | Path, lang: str = i18n.DEFAULT) -> Path:
@@ -215,8 +235,10 @@ def _finish_chart(
     default_theme: str,
     base_url: str,
     options: dict,
+    other_langs: list[str],
 ) -> ExportResult:
-    """The theme-independent files: alt text, data, page and embed snippet."""
+    """The theme-independent files: alt text, data, page (linking the chart's page in
+    ``other_langs``) and embed snippet."""
     folder = out / slug
     main = CHARTS[slug](incident, theme=default_theme, width=ARTICLE_WIDTH, **options)
 
@@ -225,7 +247,7 @@ def _finish_chart(
 
     put("alt.txt", main.alt_text + "\n")
     put("data.csv", main.data.to_csv(index=False, lineterminator="\n"))
-    put("index.html", _page(slug, specs, default_theme, main.alt_text, main.title))
+    put("index.html", _page(slug, specs, default_theme, main.alt_text, main.title, other_langs))
     height = int(round(main.figure().get_figheight() * 100))
     put("embed.html", _embed_snippet(slug, base_url, default_theme, main.alt_text, main.title, height))
     return ExportResult(slug, folder, sorted(files))
@@ -264,7 +286,7 @@ def export_all(
             for theme in THEMES
         ]
         parts = _render_parts(tasks, incident, jobs)
-        results = []
+        other_langs, results = editions(incident.folder, lang), []
         for slug in names:
             specs, files = {}, []
             for task, (theme_specs, written) in zip(tasks, parts):
@@ -273,7 +295,15 @@ def export_all(
                     files += [Path(p) for p in written]
             results.append(
                 _finish_chart(
-                    incident, slug, target, specs, files, default_theme, base_url, options.get(slug, {})
+                    incident,
+                    slug,
+                    target,
+                    specs,
+                    files,
+                    default_theme,
+                    base_url,
+                    options.get(slug, {}),
+                    other_langs,
                 )
             )
     return results
