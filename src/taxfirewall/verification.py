@@ -7,33 +7,35 @@ beside the item (:func:`caveat`); a ``not_found`` item is never a key moment
 
 from __future__ import annotations
 
+from .i18n import N_, _
 from .missing import present
 
+# marked here, translated where read (the language is chosen at run time)
 LABELS = {
-    "court_record": "court record",
-    "official_report": "official report",
-    "named_source": "named source",
-    "anonymous_sources": "anonymous sources",
-    "outlet_calculation": "the outlet's own calculation",
-    "model_estimate": "model estimate",
-    "not_independently_verified": "not independently verified",
-    "not_found": "unconfirmed: no public source corroborates it",
+    "court_record": N_("court record"),
+    "official_report": N_("official report"),
+    "named_source": N_("named source"),
+    "anonymous_sources": N_("anonymous sources"),
+    "outlet_calculation": N_("the outlet's own calculation"),
+    "model_estimate": N_("model estimate"),
+    "not_independently_verified": N_("not independently verified"),
+    "not_found": N_("unconfirmed: no public source corroborates it"),
 }
 STRONG = ("court_record", "official_report", "named_source")
 NOT_FOUND = "not_found"
 
 # How the story groups statuses, strongest first: (key, heading, members).
 TIERS = (
-    ("confirmed", "Confirmed in court records", ("court_record",)),
-    ("on-record", "From official reports or named sources", ("official_report", "named_source")),
+    ("confirmed", N_("Confirmed in court records"), ("court_record",)),
+    ("on-record", N_("From official reports or named sources"), ("official_report", "named_source")),
     (
         "estimated",
-        "Estimates (an outlet's or a model's arithmetic)",
+        N_("Estimates (an outlet's or a model's arithmetic)"),
         ("outlet_calculation", "model_estimate"),
     ),
     (
         "unverified",
-        "Not verified (anonymous sources, not independently verified, or unconfirmed)",
+        N_("Not verified (anonymous sources, not independently verified, or unconfirmed)"),
         ("anonymous_sources", "not_independently_verified", "not_found"),
     ),
 )
@@ -46,7 +48,7 @@ def _code(status) -> str:
 def label(status) -> str:
     """'court record', 'anonymous sources' ... for any status, in reader's words."""
     code = _code(status)
-    return LABELS.get(code, code.replace("_", " "))
+    return _(LABELS[code]) if code in LABELS else code.replace("_", " ")
 
 
 def is_weak(status) -> bool:
@@ -76,12 +78,17 @@ def is_key(highlight, status) -> bool:
 
 def tier(status) -> str:
     code = _code(status)
-    for key, _, members in TIERS:
+    for key, _heading, members in TIERS:
         if code in members:
             return key
     return "unverified"
 
 
+def tier_heading(key: str) -> str:
+    """A tier's heading in the current language: 'Confirmed in court records'."""
+    return next(_(heading) for k, heading, _members in TIERS if k == key)
+
+
 def short(status) -> str:
     """The caveat in the fewest words, for a chart label beside a date: 'unconfirmed'."""
-    return "unconfirmed" if _code(status) == NOT_FOUND else caveat(status)
+    return _("unconfirmed") if _code(status) == NOT_FOUND else caveat(status)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..data import Incident
+from ..i18n import _
 from ..theme import Theme
 from .scene import Scene
 
@@ -20,7 +21,7 @@ def source_line(incident: Incident, source_ids) -> str:
         outlet = incident.outlet(sid)
         if outlet not in outlets:
             outlets.append(outlet)
-    return "Sources: " + "; ".join(outlets) + "." if outlets else ""
+    return _("Sources: {outlets}.", outlets="; ".join(outlets)) if outlets else ""
 
 
 @dataclass
@@ -49,7 +50,11 @@ class Chart:
 
     @property
     def footer_lines(self) -> list[str]:
-        return [line for line in (self.sources, self.notes, self.credit and f"Chart: {self.credit}") if line]
+        return [
+            line
+            for line in (self.sources, self.notes, self.credit and _("Chart: {credit}", credit=self.credit))
+            if line
+        ]
 
     def scene(self) -> Scene:
         """What this chart draws, in pixels at its width."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ...formatting import format_number
+from ...i18n import _
 from ...theme import SIZES, vega_config
 from ..base import Chart
 from ..packing import knockout, label_options, widen
@@ -75,7 +76,7 @@ class _Draft:
 
     def text(self, style: str, y: float, s: str, x: float = 0.0, key=None) -> float:
         """Wrap ``s`` into lines starting at x; returns the y below the last line."""
-        _, bold, colour = STYLES[style]
+        _size, bold, colour = STYLES[style]
         for part in lines(s, style, self.width - x):
             self.marks.append(Text(x=x, y=y, text=part, size=size(style), bold=bold, color=colour, key=key))
             y += line(style)
@@ -124,9 +125,9 @@ def _not_to_scale(d: _Draft, x0: float, x1: float, mid: float, key: int, gid: st
     """The words saying a widened span is not to scale, beside it on its row (the longest
     wording that fits, right of it if it can); gridlines stop short of them."""
     font = size("reported")
-    variants = [(t, text_width(t, font, False)) for t in words.NOT_TO_SCALE]
+    variants = [(_(t), text_width(_(t), font, False)) for t in words.NOT_TO_SCALE]
     options = label_options(x0, x1, variants, d.width, None, False)
-    _, a, b, text = next((o for o in options if o[0] != "above"), options[-1])
+    _side, a, b, text = next((o for o in options if o[0] != "above"), options[-1])
     d.marks.append(
         Text(
             x=round(a, 2),
@@ -176,7 +177,7 @@ def _axis(d: _Draft, decades: list[float], y: float) -> float:
         if x >= right + 8:
             d.marks.append(Text(x=x, y=y, text=label, size=size("axis"), color="muted"))
             right = x + w
-    return d.text("axis", y + line("axis"), words.LOG_AXIS)
+    return d.text("axis", y + line("axis"), _(words.LOG_AXIS))
 
 
 def _main(stages: pd.DataFrame, width: float, log: bool) -> Panel:
@@ -226,7 +227,7 @@ def _context(context: pd.DataFrame, width: float) -> Panel:
     """Context figures, set apart: a rule, a heading, a short list."""
     d = _Draft("context", width)
     d.marks.append(Rule(x=1.5, x2=width - 1.5, y=0.0, y2=0.0, color="grid"))
-    y = d.text("context_head", 8, words.NOT_IN_FUNNEL)
+    y = d.text("context_head", 8, _(words.NOT_IN_FUNNEL))
     indent = text_width("• ", size("context"), False) + 2
     for i, r in context.iterrows():
         d.marks.append(Text(x=0.0, y=y + 2, text="•", size=size("context"), key=i))

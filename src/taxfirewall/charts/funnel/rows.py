@@ -43,7 +43,7 @@ def _row(r, panel: str, records: list[dict], share_text: str = "") -> dict:
         "reported_text": r["spread_text"],
         "reported_values": words.reported_list(records),
         "verification": verification.label(r["verification"]),
-        "caveat": str(r["caveat"]),
+        "caveat": verification.caveat(r["verification"]),  # in the language drawn in
         "outlets": "; ".join(dict.fromkeys(str(x["outlet"]) for x in records)),
         "source_ids": "; ".join(r["source_ids"]),
     }

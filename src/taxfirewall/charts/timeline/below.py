@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ...i18n import _
 from ...theme import SIZES, Theme
 from ..scene import Mark, Point, Text
 from ..text import wrap
@@ -51,7 +52,7 @@ class _Block:
 def _key(b: _Block, dated: pd.DataFrame) -> None:
     """Phone widths: every numbered mark's title and date at full size."""
     col = max(text_width(str(n), SMALL, True) for n in dated["number"]) + 8
-    for _, r in dated.iterrows():
+    for _i, r in dated.iterrows():
         b.text(col - 6, 8, str(r["number"]), SMALL, True, align="right", ident=r["event_id"])
         b.entry(col, r["title"], r["sublabel_text"], bool(r["highlight"]), r["event_id"])
     b.y += 6
@@ -59,9 +60,9 @@ def _key(b: _Block, dated: pd.DataFrame) -> None:
 
 def _not_found(b: _Block, undated: pd.DataFrame, shapes: dict) -> None:
     """Events whose date was sought and not found, off the axis, with their years."""
-    b.text(0, 7, words.DATE_NOT_FOUND, SMALL, True, color="muted")
+    b.text(0, 7, _(words.DATE_NOT_FOUND), SMALL, True, color="muted")
     b.y += 18
-    for _, r in undated.iterrows():
+    for _i, r in undated.iterrows():
         ident, cat = r["event_id"], r["category"]
         b.marks.append(
             Point(x=5.0, y=b.y + 8, shape=shapes[cat], size=81, fill=f"category:{cat}", key=ident, aria=True)
@@ -84,11 +85,11 @@ def _legend(b: _Block, data: pd.DataFrame, categories, shapes: dict, opacity: fl
     dated = data[data["mark"] != "list"]
     legend = [("point", c, humanise(c)) for c in categories if (data["category"] == c).any()]
     if dated["highlight"].any():
-        legend.append(("ring", None, words.KEY_MOMENT))
+        legend.append(("ring", None, _(words.KEY_MOMENT)))
     if dated["upcoming"].any():
-        legend.append(("hollow", None, words.SCHEDULED))
+        legend.append(("hollow", None, _(words.SCHEDULED)))
     if (data["mark"] == "span").any():
-        legend.append(("bar", None, words.SPAN))
+        legend.append(("bar", None, _(words.SPAN)))
     x = 0.0
     b.y += 4
     for kind, cat, name in legend:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...data import Incident, load_incident
+from ...i18n import _
 from ...theme import SIZES, get_theme
 from ..base import Chart, source_line
 from ..scene import Panel, Scene, Tip
@@ -22,8 +23,8 @@ GAP = 12  # between the axis labels and the block under them
 def _tips(chart: Chart) -> tuple[Tip, ...]:
     """Each event's tooltip table and what a screen reader announces for its mark."""
     return tuple(
-        Tip(r["event_id"], tuple((name, str(r[c])) for c, name in words.TOOLTIP), words.aria(r))
-        for _, r in chart.data.iterrows()
+        Tip(r["event_id"], tuple((_(name), str(r[c])) for c, name in words.TOOLTIP), words.aria(r))
+        for _i, r in chart.data.iterrows()
     )
 
 
@@ -51,8 +52,8 @@ def scene(chart: Chart, plan: Plan, categories: list[str]) -> Scene:
 
 def _drawn(data, axis: Axis, plan: Plan, enum, annotate: bool, chosen) -> words.Drawn:
     return words.Drawn(
-        dated=[dict(r) for _, r in data[data["mark"] != "list"].iterrows()],
-        undated=[dict(r) for _, r in data[data["mark"] == "list"].iterrows()],
+        dated=[dict(r) for _i, r in data[data["mark"] != "list"].iterrows()],
+        undated=[dict(r) for _i, r in data[data["mark"] == "list"].iterrows()],
         categories=enum,
         compact=plan.compact,
         annotate=annotate,

@@ -1,5 +1,5 @@
-"""Reader-facing chart words shared by every chart, in one place (ready for a second
-language): counts with their nouns, category names, lists, verbs that agree with a count.
+"""Reader-facing chart words shared by every chart, in one place: category names and
+lists. Every word is a message (:mod:`taxfirewall.i18n`), written in the current language.
 
 Each chart's own sentences live beside this file (``words/<chart>.py``). Verification
 words come from :mod:`taxfirewall.verification`, amounts and shares from
@@ -9,23 +9,29 @@ words come from :mod:`taxfirewall.verification`, amounts and shares from
 
 from __future__ import annotations
 
-from collections.abc import Sized
+from ...i18n import N_, _
+
+# the schema's event categories (schema.py) in reader's words
+CATEGORIES = {
+    "request": N_("Request"),
+    "agreement": N_("Agreement"),
+    "data_transfer": N_("Data transfer"),
+    "court_ruling": N_("Court ruling"),
+    "appeal": N_("Appeal"),
+    "resignation_or_removal": N_("Resignation or removal"),
+    "lawsuit": N_("Lawsuit"),
+    "disclosure_or_admission": N_("Disclosure or admission"),
+    "report": N_("Report"),
+}
 
 
 def humanise(name: str) -> str:
-    """'data_transfer' -> 'Data transfer': a dataset's enum value as a reader's name."""
+    """'data_transfer' -> 'Data transfer': a dataset's enum value as a reader's name (in
+    the current language for the schema's categories)."""
+    if str(name) in CATEGORIES:
+        return _(CATEGORIES[str(name)])
     text = str(name).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 event', '3 events' ('many' for an irregular plural)."""
-    return f"{n} {word}" if n == 1 else f"{n} {many or word + 's'}"
-
-
-def agree(items: Sized, one: str, many: str) -> str:
-    """The wording that agrees with how many ``items`` there are: 'is' / 'are'."""
-    return one if len(items) == 1 else many
 
 
 def listed(items, sep: str = ", ") -> str:
@@ -33,4 +39,4 @@ def listed(items, sep: str = ", ") -> str:
     return sep.join(items)
 
 
-__all__ = ["agree", "humanise", "listed", "plural"]
+__all__ = ["CATEGORIES", "humanise", "listed"]

@@ -1,5 +1,6 @@
 """The timeline's words: subtitle, alt text and notes generated from what is drawn, the
-date line under each label, the legend, tooltip and screen-reader wording.
+date line under each label, the legend, tooltip and screen-reader wording. Each sentence
+is one message in the current language (:mod:`taxfirewall.i18n`).
 
 Rows here are the timeline's plotted rows (dicts with ``title``, ``date_text``,
 ``precision``, ``start``, ``end``, ``mark``, ``highlight``, ``upcoming``,
@@ -12,53 +13,61 @@ from dataclasses import dataclass
 
 from ... import verification
 from ...formatting import format_date
-from . import agree, humanise, listed, plural
+from ...i18n import N_, _, n_, p_
+from . import humanise, listed
 
-DATE_NOT_FOUND = "Date not found"
-KEY_MOMENT = "Key moment"
-SCHEDULED = "Scheduled"
-SPAN = "Dated only to month or year"
+DATE_NOT_FOUND = N_("Date not found")
+KEY_MOMENT = N_("Key moment")
+SCHEDULED = N_("Scheduled")
+SPAN = N_("Dated only to month or year")
 TOOLTIP = (  # (row field, tooltip heading), in the order a tooltip lists them
-    ("title", "Event"),
-    ("date_detail", "Date"),
-    ("category_label", "Category"),
-    ("description", "What happened"),
-    ("actors", "Who"),
-    ("outlets", "Sources"),
-    ("verification_label", "Verification"),
+    ("title", N_("Event")),
+    ("date_detail", N_("Date")),
+    ("category_label", N_("Category")),
+    ("description", N_("What happened")),
+    ("actors", N_("Who")),
+    ("outlets", N_("Sources")),
+    ("verification_label", N_("Verification")),
 )
 
 
 def date_detail(date_text: str, precision: str) -> str:
     """The date as a tooltip gives it, saying what is not known."""
-    return {
-        "month": f"{date_text} (day not known)",
-        "year": f"{date_text} (month and day not known)",
-    }.get(precision, date_text)
+    if precision == "month":
+        return _("{date} (day not known)", date=date_text)
+    if precision == "year":
+        return _("{date} (month and day not known)", date=date_text)
+    return date_text
 
 
 def sublabel(date_text: str, upcoming: bool, status) -> str:
     """The line under a label: 'April 7, 2025 · scheduled · anonymous sources'."""
     return " · ".join(
-        x for x in (date_text, "scheduled" if upcoming else "", verification.short(status)) if x
+        x for x in (date_text, _("scheduled") if upcoming else "", verification.short(status)) if x
     )
 
 
 def aria(row) -> str:
     """What a screen reader announces for an event's mark."""
-    return f"{row['title']}, {row['date_detail']}, {row['category_label']}{', key moment' if row['highlight'] else ''}"
+    fields = dict(title=row["title"], date=row["date_detail"], category=row["category_label"])
+    if row["highlight"]:
+        return _("{title}, {date}, {category}, key moment", **fields)
+    return "{title}, {date}, {category}".format(**fields)
 
 
 def as_of_label(asof_text: str) -> str:
-    return f"As of {asof_text}"
+    return _("As of {date}", date=asof_text)
 
 
 def window_text(ws, we) -> str:
     """'January 1, 2025 to December 31, 2025' for a date window, '' for none."""
     if ws is None and we is None:
         return ""
-    first = format_date(ws, ws, "day") if ws is not None else "the first event"
-    return f"{first} to {format_date(we, we, 'day') if we is not None else 'the latest event'}"
+    if ws is None:
+        return _("the first event to {end}", end=format_date(we, we, "day"))
+    if we is None:
+        return _("{start} to the latest event", start=format_date(ws, ws, "day"))
+    return _("{start} to {end}", start=format_date(ws, ws, "day"), end=format_date(we, we, "day"))
 
 
 @dataclass(frozen=True)
@@ -100,67 +109,142 @@ def _roll(rows) -> str:
     return "; ".join(one(r) for r in rows)
 
 
+def _from_to(first: dict, last: dict) -> str:
+    """'from April 7, 2025 to June 2026' (a day takes an article in Spanish, a month not)."""
+    dates = dict(first=first["date_text"], last=last["date_text"])
+    day = (first["precision"] == "day", last["precision"] == "day")
+    if day == (True, True):
+        return p_("from a day to a day", "from {first} to {last}", **dates)
+    if day == (True, False):
+        return p_("from a day to a month or year", "from {first} to {last}", **dates)
+    if day == (False, True):
+        return p_("from a month or year to a day", "from {first} to {last}", **dates)
+    return p_("from a month or year to a month or year", "from {first} to {last}", **dates)
+
+
 def _when(dated: list[dict]) -> str:
     """'from April 7, 2025 to June 2026', or 'in 2024' when one event spans all the others."""
     first, last = dated[0], max(dated, key=lambda r: (r["start"], r["end"]))
     inside = lambda a, b: b["start"] <= a["start"] and a["end"] <= b["end"]  # noqa: E731
     if inside(last, first) or inside(first, last):  # e.g. a "February 2024" event inside a "2024" one
         outer = first if inside(last, first) else last
-        return f"{'on' if outer['precision'] == 'day' else 'in'} {outer['date_text']}"
-    return f"from {first['date_text']} to {last['date_text']}"
+        if outer["precision"] == "day":
+            return _("on {date}", date=outer["date_text"])
+        return _("in {date}", date=outer["date_text"])
+    return _from_to(first, last)
 
 
 def subtitle(w: Drawn) -> str:
     if w.dated:
-        text = f"{plural(len(w.dated), 'event')} {_when(w.dated)}"
+        n = len(w.dated)
+        text = n_("{n} event {when}", "{n} events {when}", n, when=_when(w.dated))
     else:
-        text = "No dated events" + (f" from {w.window}" if w.window else "")
+        text = _("No dated events from {window}", window=w.window) if w.window else _("No dated events")
     if spans := w.spans():
-        text += f"; {len(spans)} known only to the month or year {agree(spans, 'is drawn as a bar', 'are drawn as bars')}"
+        text += "; " + n_(
+            "{n} known only to the month or year is drawn as a bar",
+            "{n} known only to the month or year are drawn as bars",
+            len(spans),
+        )
     if w.undated:
-        n = len(w.undated)
-        text += f"{',' if spans else ';'} {n} with no date found {agree(w.undated, 'is', 'are')} listed below"
+        text += (
+            ("," if spans else ";")
+            + " "
+            + n_(
+                "{n} with no date found is listed below",
+                "{n} with no date found are listed below",
+                len(w.undated),
+            )
+        )
     return text + "."
 
 
 def _alt_lead(w: Drawn) -> str:
     if not w.dated:
-        return "A timeline with no dated events to draw."
+        return _("A timeline with no dated events to draw.")
     cats = [humanise(c) for c in w.categories if any(r["category"] == c for r in w.dated + w.undated)]
-    return (
-        f"A timeline of {plural(len(w.dated), 'dated event')} {_when(w.dated)}, each drawn at its date on a "
-        f"horizontal time axis and coloured and shaped by category ({listed(cats)})."
+    return n_(
+        "A timeline of {n} dated event {when}, each drawn at its date on a horizontal time axis and "
+        "coloured and shaped by category ({categories}).",
+        "A timeline of {n} dated events {when}, each drawn at its date on a horizontal time axis and "
+        "coloured and shaped by category ({categories}).",
+        len(w.dated),
+        when=_when(w.dated),
+        categories=listed(cats),
     )
+
+
+def _alt_groups(w: Drawn) -> list[str]:
+    """The alt text's sentences naming every event, grouped by how it is drawn."""
+    keys, others, upcoming, spans, undated = w.keys(), w.others(), w.upcoming(), w.spans(), w.undated
+    alt = []
+    if keys:
+        alt.append(
+            n_(
+                "Highlighted as the key moment, with larger ringed marks: {events}.",
+                "Highlighted as key moments, with larger ringed marks: {events}.",
+                len(keys),
+                events=_roll(keys),
+            )
+        )
+    if others:
+        alt.append(
+            n_("Other events: {events}.", "Other events: {events}.", len(others), events=_roll(others))
+        )
+    if upcoming:
+        alt.append(
+            n_(
+                "Scheduled after {date}, drawn with hollow marks: {events}.",
+                "Scheduled after {date}, drawn with hollow marks: {events}.",
+                len(upcoming),
+                date=w.asof_text,
+                events=_roll(upcoming),
+            )
+        )
+    if spans:
+        alt.append(
+            n_(
+                "{n} event is known only to the month or year and drawn as a bar across that period: {events}.",
+                "{n} events are known only to the month or year and drawn as bars across that period: {events}.",
+                len(spans),
+                events=_roll(spans),
+            )
+        )
+    if undated:
+        alt.append(
+            n_(
+                "{n} event with no date found is listed below the axis: {events}.",
+                "{n} events with no date found are listed below the axis: {events}.",
+                len(undated),
+                events=_roll(undated),
+            )
+        )
+    return alt
 
 
 def alt_text(w: Drawn) -> str:
     """The alt text: every event named with its date, grouped by how it is drawn."""
-    keys, others, upcoming, spans, undated = w.keys(), w.others(), w.upcoming(), w.spans(), w.undated
-    alt = [_alt_lead(w)]
-    if keys:
-        moments = agree(keys, "the key moment", "key moments")
-        alt.append(f"Highlighted as {moments}, with larger ringed marks: {_roll(keys)}.")
-    if others:
-        alt.append(f"Other events: {_roll(others)}.")
-    if upcoming:
-        alt.append(f"Scheduled after {w.asof_text}, drawn with hollow marks: {_roll(upcoming)}.")
-    if spans:
-        alt.append(
-            f"{plural(len(spans), 'event')} {agree(spans, 'is', 'are')} known only to the month or year and drawn as "
-            f"{agree(spans, 'a bar', 'bars')} across that period: {_roll(spans)}."
-        )
-    if undated:
-        alt.append(
-            f"{plural(len(undated), 'event')} with no date found {agree(undated, 'is', 'are')} "
-            f"listed below the axis: {_roll(undated)}."
-        )
+    alt = [_alt_lead(w), *_alt_groups(w)]
     if w.asof_drawn:
-        alt.append(f"A dashed vertical line marks {w.asof_text}, the date the data is current to.")
+        alt.append(
+            _("A dashed vertical line marks {date}, the date the data is current to.", date=w.asof_text)
+        )
     elif w.asof_text:
-        alt.append(f"Data as of {w.asof_text}.")
+        alt.append(_("Data as of {date}.", date=w.asof_text))
     if w.annotate and w.compact and w.dated:
-        alt.append("Events are numbered in date order; a numbered key below gives each title and date.")
+        alt.append(_("Events are numbered in date order; a numbered key below gives each title and date."))
     return " ".join(alt)
+
+
+def _as_of_note(w: Drawn) -> str:
+    fields = dict(date=w.asof_text, why=w.asof_why)
+    if w.asof_drawn:
+        if w.asof_why:
+            return _("Dashed line: data as of {date}, {why}.", **fields)
+        return _("Dashed line: data as of {date}.", **fields)
+    if w.asof_why:
+        return _("Data as of {date}, {why}.", **fields)
+    return _("Data as of {date}.", **fields)
 
 
 def notes(w: Drawn) -> str:
@@ -168,23 +252,23 @@ def notes(w: Drawn) -> str:
     out = []
     if w.spans():
         out.append(
-            "Bars: events dated only to the month or year; each happened at some point in that period."
+            _("Bars: events dated only to the month or year; each happened at some point in that period.")
         )
     if w.cut_off:
-        out.append("An arrowhead marks a bar that runs on beyond the dates shown.")
+        out.append(_("An arrowhead marks a bar that runs on beyond the dates shown."))
     if w.undated:
         out.append(
-            "Date not found: events whose date was sought but not found, with the years they may fall in."
+            _("Date not found: events whose date was sought but not found, with the years they may fall in.")
         )
     if w.keys():
-        out.append("Ringed marks and bold labels: the key moments.")
+        out.append(_("Ringed marks and bold labels: the key moments."))
     if w.upcoming():
-        out.append(f"Hollow marks: scheduled, after {w.asof_text}.")
+        out.append(_("Hollow marks: scheduled, after {date}.", date=w.asof_text))
     if w.asof_text:
-        why = f", {w.asof_why}" if w.asof_why else ""
-        out.append(f"{'Dashed line: data' if w.asof_drawn else 'Data'} as of {w.asof_text}{why}.")
+        out.append(_as_of_note(w))
     if w.window:
-        out.append(f"Showing events from {w.window} only.")
+        out.append(_("Showing events from {window} only.", window=w.window))
     if w.chosen is not None:
-        out.append(f"Showing only: {listed(humanise(c) for c in w.categories if c in w.chosen)}.")
+        chosen = listed(humanise(c) for c in w.categories if c in w.chosen)
+        out.append(_("Showing only: {categories}.", categories=chosen))
     return " ".join(out)
