@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .. import asof, verification
 from ..data import Incident
 from ..formatting import format_date, format_number
-from ..i18n import _
+from ..i18n import _, p_
 from ..missing import present
 
 CHARTS = ("funnel", "timeline")
@@ -136,11 +136,20 @@ def _figure(incident: Incident, row, field: str) -> tuple[str, str]:
         "label": row["sentence_label"],
         "bounds": row["bounds_text"],
         "reported": format_number(int(row["n_reported"])),
-        "as_reported": row["as_reported"],
+        "as_reported": _as_reported(row),
         "source": row["outlet"],
         "verification": verification.label(row["verification"]),
     }
     return str(values[field]) if present(values[field]) else "", field
+
+
+def _as_reported(row):
+    """The source's words as published; in another language with their meaning beside them
+    (the translations table's gloss), never in their place."""
+    gloss = row.get("as_reported_gloss")
+    if not present(gloss) or not str(gloss) or str(gloss) == str(row["as_reported"]):
+        return row["as_reported"]
+    return p_("a source's words, glossed", "{quote} ({gloss})", quote=row["as_reported"], gloss=gloss)
 
 
 def _share(incident: Incident, fid: str) -> str:
