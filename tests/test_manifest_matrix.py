@@ -245,7 +245,7 @@ def documented_examples() -> list[str]:
 
 def test_the_shipped_manifest_has_no_matrix_and_the_documented_examples_are_valid(tmp_path):
     reports = load_manifest(ROOT / "reports.toml").reports
-    assert len(reports) == 8 and all(r.source == "" for r in reports)
+    assert len(reports) == 11 and all(r.source == "" for r in reports)
     (tmp_path / "notebooks").symlink_to(ROOT / "notebooks")
     for example in documented_examples():
         (tmp_path / "reports.toml").write_text(example, encoding="utf-8")
