@@ -53,7 +53,7 @@ def write_page(
             parameters=job.plan.parameters,
             runtime=runtime,
             inline_js=inline_js,
-            **_alternates(alternates),
+            alternates=alternates,
         )
     outputs = r.outputs(out)
     thumb_key = page.thumbnail_key(nb)
@@ -77,14 +77,6 @@ def write_page(
     built = Result(job.slug, Status.BUILT, job.elapsed(), size=len(data), thumb=thumb_key)
     journal.done(built)
     return built
-
-
-def _alternates(alternates: list[dict]) -> dict:
-    """The page renderer's ``alternates`` argument, once it takes one.
-    TODO(issue 11): pass ``alternates=alternates`` always when report.render has it."""
-    import inspect
-
-    return {"alternates": alternates} if "alternates" in inspect.signature(page.render).parameters else {}
 
 
 def keep_failed_copy(result: Result, job: Job, out: Path) -> Result:
