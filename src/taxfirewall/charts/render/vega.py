@@ -22,8 +22,10 @@ from dataclasses import dataclass, fields, replace
 import altair as alt
 import pandas as pd
 
+from ... import i18n
 from ...theme import Theme, vega_config
 from ..scene import Area, Bracket, Mark, Point, Rect, Rule, Scene, Text
+from .locale import vega_locale
 
 ROW = ("v", "v2", "x", "x2", "y", "y2", "serif", "text")  # what a mark's data row holds
 PLACE = (*ROW, "rows")  # what places a mark, as opposed to styling it
@@ -199,11 +201,13 @@ def overhang(scene: Scene) -> int:
 
 def to_altair(scene: Scene, theme: Theme):
     """The scene as a self-contained Vega-Lite chart: the house config, the title block,
-    the alt text as its description."""
+    the alt text as its description, and (other than English) the language's locale."""
     rows = [{"fig": t.key, "tt": dict(t.table), "tt_description": t.description} for t in scene.tips]
     tips = alt.LookupData(data=alt.InlineData(values=rows), key="fig", fields=["tt", "tt_description"])
     config = vega_config(theme)
     config["padding"] = {**config["padding"], "left": max(config["padding"]["left"] - overhang(scene), 0)}
+    if (lang := i18n.current()) != i18n.DEFAULT:  # English is Vega's own default: its specs stay as they were
+        config["locale"] = vega_locale(lang)
     title = alt.TitleParams(
         text=list(scene.title),
         subtitle=list(scene.subtitle),
