@@ -340,11 +340,13 @@ def editions(entries: list[dict]) -> list[dict]:
     return [g for g in groups if g["entries"]] or groups[:1]
 
 
-def render_index(entries: list[dict], *, title: str | None = None, version: str) -> str:
+def render_index(
+    entries: list[dict], *, title: str | None = None, version: str, alternates: list[dict] | None = None
+) -> str:
     """The index page, in the current language. ``entries``: dicts with slug, title, dek,
     status, href, thumb (a relative path) or card (inline SVG), and lang (the report's
     language, default "en"). ``title``: default "taxfirewall reports" in the current
-    language."""
+    language. ``alternates``: the index in other languages, as for :func:`render`."""
     for e in entries:
         e.setdefault("lang", i18n.DEFAULT)
         i18n.check(e["lang"])
@@ -357,4 +359,5 @@ def render_index(entries: list[dict], *, title: str | None = None, version: str)
         title=_(INDEX_TITLE) if title in (None, INDEX_TITLE) else title,
         version=version,
         colours=_colours("light"),
+        alternates=edition_links(alternates),
     )
