@@ -180,4 +180,5 @@ def test_a_spanish_report_builds_in_spanish_beside_its_english_edition(tmp_path,
     executed = json.loads((out / "_executed" / "synth-es.ipynb").read_text(encoding="utf-8"))
     injected = next(c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert 'lang = "es"' in "".join(injected["source"])
-    assert "Texto en español" in (out / "synth-es.html").read_text(encoding="utf-8")
+    html = (out / "synth-es.html").read_text(encoding="utf-8")
+    assert '<html lang="es"' in html and "Texto en español" in html
