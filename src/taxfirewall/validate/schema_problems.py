@@ -124,8 +124,13 @@ def _duplicate(table: Table, rows, position, row: int, column: str, cell, error)
     col = column if column != "-" else keys
     if cell is not None:
         value = cell
-    elif keys in table.field_names and position and position - 2 < len(rows):
-        value = rows[position - 2][table.field_names.index(keys)]
+    elif (
+        position
+        and position - 2 < len(rows)
+        and set(key := table.primary_key or (column,)) <= set(table.field_names)
+    ):
+        # a composite key reads as its values in key order: 'events, E3, title, es'
+        value = ", ".join(rows[position - 2][table.field_names.index(k)] for k in key)
     else:
         value = ""
     return Problem(table.path, row, col, f"duplicate id '{value}' (expected each {col} once; {error.note})")
