@@ -339,7 +339,7 @@ def load_incident(
     """
     folder = Path(path) if path is not None else DEFAULT_INCIDENT
     lang = i18n.check(lang if lang is not None else i18n.current())
-    result = check_incident(folder)
+    result = check_incident(folder, translations=lang != i18n.DEFAULT)
     if result.problems:
         raise DataError(result.problems, str(folder))
     schema, tables = translations.apply(result.schema, result.frames, lang)

@@ -34,8 +34,10 @@ class CheckResult:
         return not self.problems
 
 
-def check_incident(folder: str | Path) -> CheckResult:
-    """Run every check; never raises for bad data (problems are returned)."""
+def check_incident(folder: str | Path, *, translations: bool = True) -> CheckResult:
+    """Run every check; never raises for bad data (problems are returned). Without
+    ``translations`` the optional translations table is neither read nor checked (an
+    English load needs none of it, and stays as fast as before it existed)."""
     folder = Path(folder)
     try:
         schema = read_schema(folder)
@@ -43,7 +45,7 @@ def check_incident(folder: str | Path) -> CheckResult:
         return CheckResult(schema=None, problems=list(exc.problems))
     result = CheckResult(schema=schema)
     raw: Raw = {}
-    tables = _present_tables(folder, schema)
+    tables = _present_tables(folder, schema, translations)
     for table in tables:
         header, rows, numbers, problems = read_table(folder, table)
         result.problems += problems
@@ -82,10 +84,10 @@ def _domain_problems(schema: PackageSchema, frames: dict[str, pd.DataFrame]) -> 
     return problems + correction_problems(schema, frames) + translation_problems(schema, frames)
 
 
-def _present_tables(folder: Path, schema: PackageSchema) -> list:
-    """The tables to read: all, but the optional translations only when its file exists
-    (an incident without it is complete in English)."""
-    return [t for t in schema.tables if t.name != RESOURCE or (folder / t.path).exists()]
+def _present_tables(folder: Path, schema: PackageSchema, translations: bool) -> list:
+    """The tables to read: all, but the optional translations only when wanted and its
+    file exists (an incident without it is complete in English)."""
+    return [t for t in schema.tables if t.name != RESOURCE or (translations and (folder / t.path).exists())]
 
 
 def _warnings(schema: PackageSchema, frames: dict[str, pd.DataFrame]) -> list[Problem]:
