@@ -5,23 +5,14 @@ one. The Spanish data summary has no English interface word either."""
 
 from __future__ import annotations
 
-import inspect
 import re
 from html import unescape
 from html.parser import HTMLParser
-
-import pytest
 
 from conftest import IRS
 from taxfirewall import i18n, load_incident, prose
 from taxfirewall.prose import DeskNote, Html, check_story, resolve
 from taxfirewall.summary import summary_markdown
-
-if "lang" not in inspect.signature(load_incident).parameters:  # pragma: no cover
-    pytest.skip(
-        "load_incident has no lang keyword yet: the incident's text cannot load in Spanish",
-        allow_module_level=True,
-    )
 
 CHARTS = {"funnel": Html("<funnel chart>"), "timeline": Html("<timeline chart>")}
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
