@@ -110,6 +110,15 @@ def test_a_spanish_story_with_a_bad_reference_fails_at_its_line_and_column(incid
     assert check_story(load_incident(incident), "en").problems == []  # the English story is untouched
 
 
+def test_validate_lang_es_checks_the_spanish_story_and_validate_alone_the_english(incident, capsys):
+    from taxfirewall.cli import main
+
+    (incident / "story.es.md").write_text("Hola.\n\nUna línea con {{ F99 }} dentro.\n", encoding="utf-8")
+    assert main(["validate", "--lang", "es", str(incident)]) == 2
+    assert "story.es.md:3:15: unknown id 'F99'" in capsys.readouterr().err
+    assert main(["validate", str(incident)]) == 0
+
+
 def test_spanish_number_forms_are_typed_numbers_and_spanish_case_numbers_are_not(incident):
     (incident / "story.es.md").write_text(
         "En 2025, según el artículo 6103 y la sección 6103, en el caso n.º 25-5181, el No. 26-5006 y el "

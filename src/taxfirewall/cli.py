@@ -11,6 +11,7 @@ from .paths import DEFAULT_INCIDENT, MANIFEST, REPORTS_DIR
 
 
 def _cmd_validate(args) -> int:
+    from . import i18n
     from .data import Incident
     from .prose import check_story
     from .summary import summary_lines
@@ -22,15 +23,17 @@ def _cmd_validate(args) -> int:
     problems, warnings = result.problems, result.warnings
     if not problems and args.lang:  # every reader-facing text must exist in that language
         problems = missing_problems(result.schema, result.frames, args.lang)
-    if not problems:  # the story is checked against the dataset, so only a valid one
-        schema, tables = apply(result.schema, result.frames, "en")
-        incident = Incident(folder=Path(args.folder).resolve(), schema=schema, tables=tables)
-        story = check_story(incident)
-        problems, warnings = (story.problems, warnings + story.warnings) if story else ([], warnings)
-    if problems:
-        print(str(DataError(problems, str(args.folder))), file=sys.stderr)
-    else:
-        print("valid: " + "\n".join(summary_lines(incident)))
+    lang = args.lang or i18n.DEFAULT
+    with i18n.use(lang):  # that edition's story (story.es.md) and summary
+        if not problems:  # the story is checked against the dataset, so only a valid one
+            schema, tables = apply(result.schema, result.frames, lang)
+            incident = Incident(folder=Path(args.folder).resolve(), schema=schema, tables=tables, lang=lang)
+            story = check_story(incident, lang)
+            problems, warnings = (story.problems, warnings + story.warnings) if story else ([], warnings)
+        if problems:
+            print(str(DataError(problems, str(args.folder))), file=sys.stderr)
+        else:
+            print("valid: " + "\n".join(summary_lines(incident)))
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 2 if problems else 0
