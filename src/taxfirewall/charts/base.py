@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import i18n
 from ..data import Incident
 from ..i18n import _
 from ..theme import Theme
@@ -47,30 +48,37 @@ class Chart:
     options: dict = field(default_factory=dict)
     layout: Callable[[Chart], Scene] | None = None  # the chart at its width, as a scene
     relayout: Callable[[int], Chart] | None = None  # the same chart laid out at another width
+    lang: str = field(default_factory=i18n.current)  # the language its words are in
 
     @property
     def footer_lines(self) -> list[str]:
-        return [
-            line
-            for line in (self.sources, self.notes, self.credit and _("Chart: {credit}", credit=self.credit))
-            if line
-        ]
+        with i18n.use(self.lang):
+            credit = self.credit and _("Chart: {credit}", credit=self.credit)
+        return [line for line in (self.sources, self.notes, credit) if line]
 
     def scene(self) -> Scene:
-        """What this chart draws, in pixels at its width."""
-        return self.layout(self)
+        """What this chart draws, in pixels at its width (in the chart's language, whatever
+        the language when it is drawn)."""
+        with i18n.use(self.lang):
+            return self.layout(self)
 
     def altair(self):
         """The interactive Vega-Lite chart (tooltips; ``description`` = alt text)."""
         from .render.vega import to_altair
 
-        return to_altair(self.scene(), self.theme)
+        with i18n.use(self.lang):
+            return to_altair(self.scene(), self.theme)
 
     def figure(self):
         """The static matplotlib Figure (title/desc metadata carry the alt text)."""
         from .render.mpl import to_figure
 
-        return to_figure(self.scene(), self.theme)
+        with i18n.use(self.lang):
+            return to_figure(self.scene(), self.theme)
+
+    def _relayout(self, width: int) -> Chart:
+        with i18n.use(self.lang):
+            return self.relayout(width)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # In a notebook a Chart displays as its altair rendering: JupyterLab draws it
@@ -90,7 +98,7 @@ class Chart:
                 **data,
                 LAYOUTS_MIME: {
                     "width": self.width,
-                    "layouts": {str(w): self.relayout(w).altair().to_dict() for w in widths},
+                    "layouts": {str(w): self._relayout(w).altair().to_dict() for w in widths},
                 },
             }
         return data, meta

@@ -127,7 +127,7 @@ def _not_to_scale(d: _Draft, x0: float, x1: float, mid: float, key: int, gid: st
     font = size("reported")
     variants = [(_(t), text_width(_(t), font, False)) for t in words.NOT_TO_SCALE]
     options = label_options(x0, x1, variants, d.width, None, False)
-    _side, a, b, text = next((o for o in options if o[0] != "above"), options[-1])
+    _side, a, b, text = next((o for o in options if o[0] != "above"), _on_row(x0, variants, d.width))
     d.marks.append(
         Text(
             x=round(a, 2),
@@ -141,6 +141,14 @@ def _not_to_scale(d: _Draft, x0: float, x1: float, mid: float, key: int, gid: st
         )
     )
     d.clear.append((a, b, mid - line("reported") / 2, mid + line("reported") / 2))
+
+
+def _on_row(x0: float, variants, width: float) -> tuple[str, float, float, str]:
+    """No room beside the span: the longest wording that fits the plot at all, from the
+    span's start, kept inside the plot (a longer language's may not fit on a phone)."""
+    text, w = next(((t, w) for t, w in variants if w <= width), variants[-1])
+    a = min(max(x0, 0.0), max(width - w, 0.0))
+    return "above", a, a + w, text
 
 
 def _stage(d: _Draft, r, key: int, y: float, h: float, log: bool) -> None:

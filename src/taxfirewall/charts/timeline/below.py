@@ -45,8 +45,10 @@ class _Block:
         for line in wrap(head, self.plot_w - x, LABEL, bold):
             self.text(x, 8, line, LABEL, bold, ident=ident)
             self.y += 17
-        self.text(x, 7, sub, SMALL, color="muted", ident=ident)
-        self.y += 15 + 6
+        for line in wrap(sub, self.plot_w - x, SMALL):  # one line but in a longer language
+            self.text(x, 7, line, SMALL, color="muted", ident=ident)
+            self.y += 15
+        self.y += 6
 
 
 def _key(b: _Block, dated: pd.DataFrame) -> None:

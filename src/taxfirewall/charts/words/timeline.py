@@ -237,7 +237,7 @@ def alt_text(w: Drawn) -> str:
 
 
 def _as_of_note(w: Drawn) -> str:
-    fields = dict(date=w.asof_text, why=w.asof_why)
+    fields = dict(date=w.asof_text, why=_(w.asof_why) if w.asof_why else "")  # why: a msgid (asof)
     if w.asof_drawn:
         if w.asof_why:
             return _("Dashed line: data as of {date}, {why}.", **fields)
