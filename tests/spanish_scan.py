@@ -13,6 +13,8 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
+from taxfirewall.translations import described_outlet
+
 # whole words, any case: English words no Spanish sentence uses
 WORDS = [
     "the",
@@ -106,29 +108,45 @@ _ATTRS = ("alt", "aria-label", "title", "placeholder", "aria-description")
 _META = ("description", "og:title", "og:description", "twitter:title", "twitter:description")
 
 
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _Reader(HTMLParser):
+    """Collects reader text, leaving out what an element declares English (``lang="en"``:
+    the link to the English edition is rightly in English)."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self._skip = 0
         self._json = False
+        self._langs: list[tuple[str, str]] = []
+
+    def _english(self) -> bool:
+        return bool(self._langs) and self._langs[-1][1].startswith("en")
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        self.texts += [v for k, v in attrs.items() if k in _ATTRS and v]
-        if tag == "meta" and (attrs.get("name") or attrs.get("property")) in _META:
-            self.texts.append(attrs.get("content") or "")
+        lang = attrs.get("lang") or (self._langs[-1][1] if self._langs else "")
+        if tag not in _VOID:
+            self._langs.append((tag, lang))
+        if not lang.startswith("en"):
+            self.texts += [v for k, v in attrs.items() if k in _ATTRS and v]
+            if tag == "meta" and (attrs.get("name") or attrs.get("property")) in _META:
+                self.texts.append(attrs.get("content") or "")
         if tag in ("script", "style"):
             self._skip += 1
             self._json = tag == "script" and "json" in (attrs.get("type") or "")
 
     def handle_endtag(self, tag):
+        while self._langs and self._langs.pop()[0] != tag:
+            pass
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
             self._json = False
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skip and not self._english():
             self.texts.append(data)
         elif self._json and data.strip():
             self.texts += json_strings(json.loads(data))
@@ -164,16 +182,18 @@ def source_wording(folder) -> list[str]:
     for name, fields in cols.items():
         frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
         for f in fields:
-            if f in frame:
-                out.update(v.strip() for v in frame[f] if v.strip())
-                out.update(p.strip() for v in frame[f] for p in v.split(";") if p.strip())
+            # an outlet the desk describes ("MS NOW (column quoting ...)") is translated
+            values = [v for v in frame.get(f, []) if not (f == "outlet" and described_outlet(v))]
+            out.update(v.strip() for v in values if v.strip())
+            out.update(p.strip() for v in values for p in v.split(";") if p.strip())
     return sorted(out, key=len, reverse=True)
 
 
 def leftovers(text: str, allowed: list[str]) -> list[str]:
     """English words in ``text`` once the ``allowed`` wording is taken out, each with context."""
+    text = " ".join(text.split())  # a label wrapped over lines reads as one line
     for phrase in allowed:
-        text = text.replace(phrase, " ")
+        text = text.replace(" ".join(phrase.split()), " ")
     found = []
     for pattern in (_WORD, _CASED):
         for m in pattern.finditer(text):

@@ -56,7 +56,14 @@ def test_spanish_load_gives_spanish_labels_titles_and_headings():
 def test_spanish_load_keeps_the_sources_wording_and_glosses_it_beside():
     en, es = load_incident(lang="en"), load_incident(lang="es")
     assert list(es.figures["as_reported"]) == list(en.figures["as_reported"])
-    assert list(es.sources["outlet"]) == list(en.sources["outlet"])
+    # an outlet's bare name stays; one the desk describes, or a court, reads in Spanish
+    outlets = dict(zip(en.sources["outlet"], es.sources["outlet"]))
+    assert outlets["Reuters"] == "Reuters" and outlets["The Washington Post"] == "The Washington Post"
+    assert (
+        outlets["MS NOW (column quoting The Washington Post)"]
+        == "MS NOW (columna que cita a The Washington Post)"
+    )
+    assert outlets["U.S. District Court for the District of Columbia"].startswith("Tribunal de Distrito")
     glosses = es.figures.set_index("value_id")["as_reported_gloss"]
     assert glosses["F3-seed-000"] == "miles"
     assert es.preferred.set_index("figure_id").at["F3", "as_reported"] == "fewer than 5%"

@@ -38,7 +38,7 @@ META_FIELDS = ("short_title", "funnel_title", "timeline_title", "credit")
 # table -> the text fields a reader sees (a source's title only when the desk wrote it)
 TRANSLATABLE: dict[str, tuple[str, ...]] = {
     PACKAGE: ("title", "description", *META_FIELDS),
-    "sources": ("title", "verification"),
+    "sources": ("title", "outlet", "verification"),
     "figure_definitions": ("label", "sentence_label", "description", "share_label", "preferred_reason"),
     "figures": ("attributed_to",),
     "events": ("title", "description", "actors", "seed_wording"),
@@ -52,10 +52,20 @@ _LANGUAGE = {"es": "Spanish"}
 
 def is_translatable(table: str, field: str, value) -> bool:
     """Whether a cell holds desk-written words a reader sees (empty cells need nothing).
-    A source's title in brackets is the desk's description; any other is as published."""
+    A source's title in brackets is the desk's description; any other is as published; an
+    outlet only when the desk describes it (:func:`described_outlet`)."""
     if field not in TRANSLATABLE.get(table, ()) or not present(value):
         return False
+    if table == "sources" and field == "outlet":
+        return described_outlet(str(value))
     return not (table == "sources" and field == "title" and not str(value).startswith("["))
+
+
+def described_outlet(outlet: str) -> bool:
+    """An outlet the desk describes rather than names ("MS NOW (column quoting The Washington
+    Post)", "IRS, filed in ...") or a court ("U.S. District Court for ..."): its words are
+    translated. A bare name ("Reuters", "The Washington Post") stays as published."""
+    return "(" in outlet or "," in outlet or outlet.startswith("U.S. ")
 
 
 def record_keys(schema, frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, int]]:
