@@ -161,7 +161,7 @@ def test_the_byline_of_a_spanish_page_dates_the_data_in_spanish():
             runtime=report.Runtime(src="_static/vega.js"),
         )
     byline = next(line for line in html.splitlines() if line.startswith('<p class="byline">'))
-    assert "Datos actualizados al 8 de junio de 2026" in byline and "Por " in byline
+    assert "Datos actualizados a 8 de junio de 2026" in byline and "Por " in byline
     assert "<h2>Metodología</h2>" in html and "<h2>Fuentes</h2>" in html
 
 

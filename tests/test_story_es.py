@@ -163,7 +163,7 @@ def test_the_spanish_data_summary_has_no_english_interface_words():
     with i18n.use("es"):
         text = summary_markdown(_spanish(IRS))
     assert text.startswith("# Resumen de los datos: ")
-    assert "datos actualizados al " in text and "etapas del embudo" in text
+    assert "datos actualizados a " in text and "etapas del embudo" in text
     assert _english_words(text) == []
 
 
