@@ -13,6 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# the lock holds the test and dask extras too, so `make test` runs the Dask tests
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (taxfirewall)" >/dev/null
@@ -62,7 +63,7 @@ lab: $(STAMP)
 # Re-resolve the lock from pyproject.toml's ranges, then regenerate environment.yml from it.
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --no-header --no-annotate --strip-extras --no-emit-index-url \
-		--no-emit-find-links --extra test --output-file requirements.lock pyproject.toml
+		--no-emit-find-links --extra test --extra dask --output-file requirements.lock pyproject.toml
 	$(BIN)/python tools/write_environment.py
 
 clean:
