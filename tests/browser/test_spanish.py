@@ -64,13 +64,16 @@ def test_no_english_interface_word_is_left_in_any_spanish_output(site, es_export
 def test_spanish_numbers_and_dates_follow_cldr(site):
     with i18n.use("es"):
         data = load_incident(DEFAULT_INCIDENT, lang="es")
-        stages = data.funnel()
+        stages = data.funnel
         values = [str(v) for v in stages["value_text"]]
     funnel = page_text((site / "funnel-zoom-es.html").read_text(encoding="utf-8"))
     for text in values:
         assert text in funnel
     assert "47.289" in funnel and "1,28 millones" in funnel and "\u00a0%" in funnel
-    assert "47,289" not in funnel and "million" not in funnel
+    ours = " ".join(funnel.split())
+    for phrase in source_wording(DEFAULT_INCIDENT):  # "47,289" as a source published it stays
+        ours = ours.replace(" ".join(phrase.split()), " ")
+    assert "47,289" not in ours and "million" not in ours
     timeline = page_text((site / "timeline-full-es.html").read_text(encoding="utf-8"))
     assert re.search(
         r"\b\d{1,2} de (enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre) de 20\d\d\b",
