@@ -82,9 +82,17 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_build(args) -> int:
+    import importlib.util
+
     from .build import build
     from .manifest import ManifestError
 
+    if args.scheduler and args.executor != "dask":
+        print("error: --scheduler needs --executor dask", file=sys.stderr)
+        return 2
+    if args.executor == "dask" and importlib.util.find_spec("distributed") is None:
+        print("error: --executor dask needs Dask: pip install -e '.[dask]'", file=sys.stderr)
+        return 2
     try:
         return build(
             args.manifest,
@@ -94,6 +102,8 @@ def _cmd_build(args) -> int:
             force=args.force,
             timeout=args.timeout,
             wait=not args.no_wait,
+            executor=args.executor,
+            scheduler=args.scheduler,
         )
     except ManifestError as exc:
         print(str(exc), file=sys.stderr)
@@ -224,6 +234,17 @@ def _add_build(sub) -> None:
         default=None,
         metavar="SECONDS",
         help="per-report time limit unless reports.toml sets one (default: 600)",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="run the reports here, or on a Dask cluster (needs taxfirewall[dask]; default: %(default)s)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler, e.g. tcp://HOST:8786 (default: a LocalCluster of --jobs workers, or 2)",
     )
     p.set_defaults(func=_cmd_build)
 

@@ -53,6 +53,8 @@ class Settings:
     force: bool = False  # run reports that are current too
     timeout: float | None = None  # seconds per report without a timeout of its own
     wait: bool = True  # for another build of the same out folder (else FolderBusy, exit 3)
+    executor: str = "local"  # "dask": run the reports on a Dask cluster (:mod:`.dask_executor`)
+    scheduler: str | None = None  # the Dask scheduler's address (None: a LocalCluster)
 
 
 def build(
@@ -64,6 +66,8 @@ def build(
     force: bool = False,
     timeout: float | None = None,
     wait: bool = True,
+    executor: str = "local",
+    scheduler: str | None = None,
     stdout=None,
     stderr=None,
 ) -> int:
@@ -71,7 +75,9 @@ def build(
     Raises ManifestError or DataError (exit 2) before anything runs."""
     console = Console(stdout, stderr)
     started = time.monotonic()
-    settings = Settings(manifest, Path(out).absolute(), jobs, tuple(only or ()), force, timeout, wait)
+    settings = Settings(
+        manifest, Path(out).absolute(), jobs, tuple(only or ()), force, timeout, wait, executor, scheduler
+    )
     try:
         plans = checked_reports(manifest, settings.out, settings.only)  # bad input: nothing is created
         incidents = _preflight(settings, plans, console)  # bad data: nothing is created either
@@ -169,10 +175,16 @@ def _run_todo(
 ) -> Run:
     """Run the reports (``incidents``: their datasets by folder and language, checked)."""
     from .editions import alternates
-    from .pool import run_reports
 
+    if settings.executor == "dask":
+        from .dask_executor import run_reports
+    else:
+        from .pool import run_reports
+
+    extra = {"scheduler": settings.scheduler} if settings.executor == "dask" else {}
     return run_reports(
         work.todo,
+        **extra,
         journal=journal,
         out=settings.out,
         incidents=incidents,
