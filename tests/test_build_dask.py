@@ -41,18 +41,28 @@ def scheduler():
 
 
 def sleeper_notebook(path: Path) -> Path:
-    """A notebook that writes its worker's pid (its kernel's parent) to a file, then sleeps."""
+    """A notebook that writes its kernel's pid and parent's pid to a file, then sleeps."""
     return write_notebook(
         path,
-        'seconds = 0  # sleep this long\npid_file = ""  # where to write the worker pid',
+        'seconds = 0  # sleep this long\npid_file = ""  # where to write the pids',
         new_code_cell(
             "import os, pathlib, time\n"
             "if pid_file:\n"
-            "    pathlib.Path(pid_file).write_text(str(os.getppid()))\n"
+            "    pathlib.Path(pid_file).write_text(f'{os.getpid()} {os.getppid()}')\n"
             "time.sleep(seconds)\n"
             "print('slept', seconds)"
         ),
     )
+
+
+def worker_of(parent: int) -> int:
+    """The Dask worker process of a kernel's parent: the worker, or its fork server."""
+    import psutil
+
+    process = psutil.Process(parent)
+    if any("forkserver" in part for part in process.cmdline()):
+        process = process.parent()
+    return process.pid
 
 
 def build(manifest, out, *extra) -> int:
@@ -145,9 +155,11 @@ def test_a_report_whose_worker_dies_fails_and_the_others_finish(tmp_path, schedu
         deadline = time.monotonic() + 60
         while not pid_file.is_file() and time.monotonic() < deadline:
             time.sleep(0.1)
-        time.sleep(0.3)  # the pid is written whole
-        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        time.sleep(0.3)  # the pids are written whole
+        kernel, parent = (int(pid) for pid in pid_file.read_text().split())
         pid_file.unlink()
+        os.kill(worker_of(parent), signal.SIGKILL)
+        os.kill(kernel, signal.SIGKILL)  # went with its machine
     thread.join(timeout=90)
     assert status == [1]
     captured = capsys.readouterr()

@@ -1,9 +1,11 @@
 """Run the reports on a Dask distributed cluster: ``taxfirewall build --executor dask``.
 
 Each report that needs a run becomes one Dask task. On a worker, the task executes the
-notebook in a fresh single-use ``python3`` kernel (as ``TAXFIREWALL_KERNELS=fresh`` does
-locally: a worker keeps no fork server) under the report's time limit, then renders its
-page, executed notebook and thumbnail into bytes. Nothing is written into the out folder
+notebook in a single-use ``python3`` kernel under the report's time limit, then renders its
+page, executed notebook and thumbnail into bytes. The kernel is forked, as in a local build,
+by the worker's own fork server (:mod:`.forkserver`), which the worker's first report starts
+and which lives as long as the worker; kernels start fresh where the worker cannot fork or
+has ``TAXFIREWALL_KERNELS=fresh``. Nothing is written into the out folder
 by a worker: the build (the client) receives the bytes and writes every file atomically,
 report by report as each ends, with the same state-file updates as a local build
 (:func:`~taxfirewall.build.pages.write_rendered`). Planning, skipping unchanged reports,
@@ -36,7 +38,9 @@ started; one running on a worker finishes there, and its page is not written.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import shutil
 import tempfile
 import threading
 import uuid
@@ -46,6 +50,7 @@ from pathlib import Path
 
 from .. import report as page
 from ..manifest import Plan
+from ..paths import ROOT
 from ..vendor import vega_bundle
 from .console import write_problem
 from .index import runtime_for_pages, shared_runtime
@@ -57,6 +62,8 @@ from .results import Result, Run, Status
 
 RETRIES_ON_WORKER_DEATH = 1  # a report whose worker died runs once more, then fails
 DEFAULT_WORKERS = 2  # LocalCluster worker processes when --jobs is not given
+_forks: dict = {}  # on a worker: its fork server, once its first report started it
+_forks_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -231,7 +238,9 @@ def run_on_worker(task: Task, incident) -> Outcome:
 
     skip_optional_imports()  # a no-op once the worker has imported jsonschema
     with tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp:
-        job = Job(plan=task.plan, timeout=task.timeout, scratch=Path(tmp), thumb=task.thumb)
+        job = Job(
+            plan=task.plan, timeout=task.timeout, scratch=Path(tmp), thumb=task.thumb, forks=_worker_forks()
+        )
         watchdog = threading.Timer(task.timeout, _time_up, (job,))
         watchdog.daemon = True
         watchdog.start()
@@ -254,6 +263,26 @@ def run_on_worker(task: Task, incident) -> Outcome:
         except Exception as exc:  # a bug in rendering: the report fails, the build goes on
             return Outcome(_failed(task.plan, f"{type(exc).__name__}: {exc}"))
         return Outcome(Result(job.slug, Status.BUILT, job.elapsed()), rendered)
+
+
+def _worker_forks():
+    """This worker's fork server (None where kernels start fresh), started by its first
+    report and kept for its life: the libraries are imported once per worker. The server
+    ends when the worker does (its request pipe closes)."""
+    from .forkserver import start_server
+
+    with _forks_lock:
+        if "server" not in _forks:
+            scratch = Path(tempfile.mkdtemp(prefix=scratch_prefix()))
+            _forks["server"] = start_server(scratch, ROOT)
+            atexit.register(_close_forks, _forks["server"], scratch)
+        return _forks["server"]
+
+
+def _close_forks(server, scratch: Path) -> None:
+    if server is not None:
+        server.close()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _time_up(job) -> None:
