@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell
 from conftest import write_notebook
 from taxfirewall.cli import main
 from test_build import report, write_manifest
+from test_build_run import stand_in_notebook
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
@@ -168,3 +169,26 @@ def test_a_report_whose_worker_dies_fails_and_the_others_finish(tmp_path, schedu
     state = json.loads((out / ".build-state.json").read_text())
     assert (out / "a.html").is_file() and (out / "b.html").is_file()
     assert state["reports"]["a"]["good"] and state["reports"]["b"]["good"]
+
+
+def test_a_scheduler_without_the_dask_executor_is_refused(tmp_path, capsys):
+    manifest = write_manifest(tmp_path / "reports.toml", [report("funnel", "02_funnel")])
+    assert build(manifest, tmp_path / "out", "--scheduler", "tcp://127.0.0.1:8786") == 2
+    assert "--scheduler needs --executor dask" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failing_notebook_fails_on_dask_as_it_does_locally(tmp_path, scheduler, capsys):
+    notebook = stand_in_notebook(tmp_path / "stand_in.ipynb")
+    entry = {"slug": "broken", "notebook": str(notebook), "title": "T", "dek": "D."}
+    manifest = write_manifest(tmp_path / "reports.toml", [{**entry, "parameters": {"fail": True}}])
+    said = {}
+    for name, extra in (("local", ()), ("dask", ("--executor", "dask", "--scheduler", scheduler))):
+        capsys.readouterr()
+        assert build(manifest, tmp_path / name, *extra) == 1
+        said[name] = [line for line in capsys.readouterr().err.splitlines() if "raised ValueError" in line]
+    assert said["dask"] == said["local"] and said["local"]
+    assert (
+        files(tmp_path / "dask")["_failed/broken.ipynb"] == files(tmp_path / "local")["_failed/broken.ipynb"]
+    )
+    assert not (tmp_path / "dask" / "broken.html").exists()

@@ -13,6 +13,9 @@
    the project root (:mod:`.kernel`; on Linux forked warm from a server that imported the
    libraries once, :mod:`.forkserver`), several at once in threads (``--jobs``, default one per
    CPU; :mod:`.pool`), then convert each to HTML and write it atomically (:mod:`.pages`).
+   With ``--executor dask`` the notebooks run and their pages render on the workers of a
+   Dask cluster (``--scheduler``, or a LocalCluster), and this process writes what they
+   send back, the same bytes and state (:mod:`.dask_executor`, which says how to start one).
    The build's process and its kernels leave out a slow optional import (:mod:`.startup`).
 5. Write ``index.html`` (:mod:`.index`), the state file and a table of what happened
    (:mod:`.console`).
