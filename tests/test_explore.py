@@ -65,7 +65,7 @@ def test_the_contents_list_every_table_with_its_row_count_linked_to_its_block(in
 
 
 def test_each_table_names_what_it_holds_from_the_datapackage(incident, html):
-    for table in incident.schema.tables:
+    for table in (t for t in incident.schema.tables if t.name in incident.tables):  # not translations
         summary = re.search(rf"<summary><strong>{table.name}</strong>(.*?)</summary>", html).group(1)
         assert str(escape(table.title)) in summary
         assert str(escape(table.description)) in html
