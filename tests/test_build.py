@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -183,12 +184,9 @@ def test_report_key_changes_with_each_input(tmp_path, synthetic):
     assert buildplan.Keys().key(plan2) != buildplan.Keys().key(plan)
 
 
-def test_unchanged_path_is_fast_and_imports_no_heavy_library(tmp_path):
-    """With state saying everything is built, a build skips all and stays light."""
-    import subprocess
-    import sys
-
-    manifest = write_manifest(tmp_path / "reports.toml", [report("a"), report("b", "03_timeline")])
+def _all_built(tmp_path, reports: list[dict]):
+    """A manifest and an out folder whose state says every report is built."""
+    manifest = write_manifest(tmp_path / "reports.toml", reports)
     out = tmp_path / "out"
     plans = check_reports(load_manifest(manifest), out)
     keys = buildplan.Keys()
@@ -199,6 +197,43 @@ def test_unchanged_path_is_fast_and_imports_no_heavy_library(tmp_path):
         (out / f"{p.report.slug}.html").parent.mkdir(parents=True, exist_ok=True)
         (out / f"{p.report.slug}.html").write_text("<p>old</p>")
     buildplan.save_state(out, state)
+    return manifest, out
+
+
+def test_an_unchanged_index_is_not_rendered_again_but_a_changed_or_lost_one_is(tmp_path):
+    """The index is rendered (templates, Jinja, Babel) only when what it is made of changed
+    or the file is gone: a build with nothing to do imports none of that."""
+    import subprocess
+    import sys
+
+    manifest, out = _all_built(tmp_path, [report("a")])
+    code = (
+        "import sys; from taxfirewall.cli import main; "
+        f"rc = main(['build', '--manifest', {manifest!r}, '--out', {str(out)!r}]); "
+        "print('RESULT', rc, [m for m in ('jinja2', 'babel', 'taxfirewall.report') if m in sys.modules])"
+    )
+
+    def run() -> str:
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+        return next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
+
+    assert run().startswith("RESULT 0 ['jinja2'")  # the first build writes the index
+    first = (out / "index.html").read_bytes()
+    assert run() == "RESULT 0 []"
+    (out / "index.html").unlink()
+    assert run().startswith("RESULT 0 ['jinja2'") and (out / "index.html").read_bytes() == first
+    text = Path(manifest).read_text().replace('title = "Title a"', 'title = "A new title"')
+    Path(manifest).write_text(text)
+    run()
+    assert "A new title" in (out / "index.html").read_text()
+
+
+def test_unchanged_path_is_fast_and_imports_no_heavy_library(tmp_path):
+    """With state saying everything is built, a build skips all and stays light."""
+    import subprocess
+    import sys
+
+    manifest, out = _all_built(tmp_path, [report("a"), report("b", "03_timeline")])
     code = (
         "import sys, time; t = time.perf_counter(); from taxfirewall.cli import main; "
         f"rc = main(['build', '--manifest', {manifest!r}, '--out', {str(out)!r}]); "

@@ -212,9 +212,12 @@ def _in_order(work: BuildPlan, run: Run) -> list[Result]:
 def _write_index_and_state(work: BuildPlan, state: BuildState, out: Path) -> list[str]:
     """Write the index and the state file; the problem of each that could not be written."""
     unwritten = []
-    for write in (lambda: write_index(work, state, out), lambda: save_state(out, state)):
-        try:
-            write()
-        except OSError as exc:
-            unwritten.append(write_problem(exc))
+    try:
+        state = state.with_index(write_index(work, state, out))
+    except OSError as exc:
+        unwritten.append(write_problem(exc))
+    try:
+        save_state(out, state)
+    except OSError as exc:
+        unwritten.append(write_problem(exc))
     return unwritten

@@ -6,10 +6,12 @@ imports neither papermill, nbconvert nor altair.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from .. import report as page
 from ..manifest import Plan
 from ..output import write_atomic
 from .plan import (
@@ -22,6 +24,19 @@ from .plan import (
     library_versions,
 )
 from .results import PageStatus
+
+if TYPE_CHECKING:
+    from .. import report as page
+
+INDEX_TITLE = "taxfirewall reports"
+
+
+def _page():
+    """The page module (templates, Jinja, Babel), imported only when a page is rendered, so
+    a build with nothing to do stays light."""
+    from .. import report
+
+    return report
 
 
 def page_status(plan: Plan, key: str, record: Record, out: Path) -> PageStatus:
@@ -51,21 +66,34 @@ def index_entries(work: BuildPlan, state: BuildState, out: Path) -> list[dict]:
                 "status": status.value,
                 "href": f"{r.slug}.html" if outputs["html"].is_file() else None,
                 "thumb": f"_thumbs/{r.slug}.svg" if outputs["thumb"].is_file() else None,
-                "card": page.card_svg(r.title),
             }
         )
     return entries
 
 
-def write_index(work: BuildPlan, state: BuildState, out: Path) -> Path:
-    """Write ``index.html`` (left untouched when it would not change)."""
-    html = page.render_index(
-        index_entries(work, state, out), title="taxfirewall reports", version=__version__
-    )
+def index_key(work: BuildPlan, entries: list[dict]) -> str:
+    """What the index is made of: its entries, every report's key (which covers the package's
+    code, templates and translations) and the version it names."""
+    keys = [work.keys[p.report.slug] for p in work.plans]
+    text = json.dumps([entries, keys, INDEX_TITLE, __version__], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_index(work: BuildPlan, state: BuildState, out: Path) -> str:
+    """Write ``index.html`` unless it is there and made of the same inputs as last time
+    (``state.index``); returns the key of its inputs for the state file."""
+    entries = index_entries(work, state, out)
+    key = index_key(work, entries)
     path = out / "index.html"
+    if key == state.index and path.is_file():
+        return key
+    page = _page()
+    for entry in entries:
+        entry["card"] = page.card_svg(entry["title"])
+    html = page.render_index(entries, title=INDEX_TITLE, version=__version__)
     if not path.is_file() or path.read_text(encoding="utf-8") != html:
         write_atomic(path, html)
-    return path
+    return key
 
 
 def shared_runtime(out: Path, cached: RuntimeRecord | None) -> RuntimeRecord | None:
@@ -76,7 +104,7 @@ def shared_runtime(out: Path, cached: RuntimeRecord | None) -> RuntimeRecord | N
     versions = library_versions(RUNTIME_VERSIONED)
     if cached is not None and cached.versions == versions and (out / cached.src).is_file():
         return cached
-    return RuntimeRecord(page.shared_runtime(out).src, versions)
+    return RuntimeRecord(_page().shared_runtime(out).src, versions)
 
 
 def runtime_lost(state: BuildState, out: Path) -> bool:
@@ -85,4 +113,4 @@ def runtime_lost(state: BuildState, out: Path) -> bool:
 
 
 def runtime_for_pages(record: RuntimeRecord | None) -> page.Runtime:
-    return page.Runtime(src=record.src if record is not None else None)
+    return _page().Runtime(src=record.src if record is not None else None)

@@ -184,6 +184,7 @@ class BuildState:
 
     reports: Mapping[str, Record] = field(default_factory=dict)
     runtime: RuntimeRecord | None = None
+    index: str = ""  # the inputs of the index last written (unchanged: it is not rendered again)
 
     def record(self, slug: str) -> Record:
         return self.reports.get(slug, Record())
@@ -193,6 +194,9 @@ class BuildState:
 
     def without(self, slug: str) -> BuildState:
         return replace(self, reports={s: r for s, r in self.reports.items() if s != slug})
+
+    def with_index(self, key: str) -> BuildState:
+        return replace(self, index=key)
 
     def with_runtime(self, runtime: RuntimeRecord | None) -> BuildState:
         return self if runtime is None else replace(self, runtime=runtime)
@@ -209,6 +213,8 @@ class BuildState:
         state: dict = {"format": STATE_FORMAT, "reports": {s: r.to_json() for s, r in self.reports.items()}}
         if self.runtime is not None:
             state["runtime"] = {"src": self.runtime.src, "versions": dict(self.runtime.versions)}
+        if self.index:
+            state["index"] = self.index
         return state
 
 
@@ -228,6 +234,7 @@ def load_state(out: Path) -> BuildState:
         runtime=RuntimeRecord(runtime["src"], runtime.get("versions", {}))
         if isinstance(runtime, dict) and runtime.get("src")
         else None,
+        index=state["index"] if isinstance(state.get("index"), str) else "",
     )
 
 
