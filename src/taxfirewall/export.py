@@ -310,16 +310,11 @@ def export_all(
 
 
 def load_edition(data: str | Path | None, lang: str) -> Incident:
-    """The incident in ``lang``; DataError listing each text without a translation first."""
-    from .errors import DataError
+    """The incident in ``lang``; DataError listing each text without a translation (the
+    load itself checks them)."""
     from .paths import DEFAULT_INCIDENT
-    from .translations import missing
 
     folder = Path(data) if data is not None else DEFAULT_INCIDENT
-    if lang != i18n.DEFAULT:
-        untranslated = missing(folder, lang)
-        if untranslated:
-            raise DataError(untranslated, str(folder))
     with i18n.use(lang):
         return load_incident(folder)  # in the current language
 

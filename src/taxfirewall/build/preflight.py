@@ -46,15 +46,13 @@ def load_edition(folder: Path, lang: str, say: Callable[[str], None] = print):
     from ..data import load_incident
     from ..errors import DataError
     from ..prose import check_story
-    from ..translations import missing
 
     where = str(folder) if lang == i18n.DEFAULT else f"{folder} ({LANGUAGE[lang]} edition)"
-    if lang != i18n.DEFAULT:  # every text located file:row:field, before the dataset is loaded
-        untranslated = missing(folder, lang)
-        if untranslated:
-            raise DataError(untranslated, where)
     with i18n.use(lang):  # the dataset's texts and the story's references in the edition's language
-        incident = load_incident(folder)  # in the current language
+        try:  # loading in a language lists every untranslated text file:row:field
+            incident = load_incident(folder)  # in the current language
+        except DataError as exc:
+            raise DataError(exc.problems, where) from None
         story = check_story(incident)
     if story and story.problems:
         raise DataError(story.problems, where)
