@@ -24,6 +24,7 @@ from taxfirewall.charts.funnel import funnel_chart
 from taxfirewall.charts.words.funnel import NOT_TO_SCALE
 from taxfirewall.formatting import format_number
 from taxfirewall.quantity import Quantity
+from vegalite_schema import valid
 
 FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
 VL_SCHEMA = Path(alt.__file__).parent / "vegalite" / "v5" / "schema" / "vega-lite-schema.json"
@@ -151,7 +152,7 @@ def test_stage_labels_appear_in_spec_and_both_svgs(folder, loaded):
     want = expected_labels(inc)
     for width in (600, 320):
         chart = funnel_chart(inc, width=width)
-        spec = chart.altair().to_dict()
+        spec = chart.vegalite()
         raw = vlc.vegalite_to_svg(spec, vl_version="5.20")
         assert ET.fromstring(raw).get("width") == str(width)  # the export is exactly the width asked for
         vega_svg = svg_text(raw)
@@ -210,7 +211,7 @@ def test_editing_a_reported_value_changes_data_labels_and_alt_text(incident):
     new, old = format_number(47100), before.data.set_index("figure_id").loc[stage2["figure_id"], "value_text"]
     assert row["value_text"] == new != old
     assert new in after.alt_text and old not in after.alt_text
-    assert new in spec_strings(after.altair().to_dict()) and new in svg_text(mpl_svg(after))
+    assert new in spec_strings(after.vegalite()) and new in svg_text(mpl_svg(after))
     # the next stage's share is now of the new number
     s3 = inc.funnel.loc[2]
     assert after.data.loc[2, "share_text"].startswith(s3["share"].text)
@@ -227,7 +228,7 @@ def test_range_stage_is_a_span_never_a_solid_bar(folder, loaded):
     assert len(ranges), "fixture should have a range-only stage"
     chart = funnel_chart(inc)
     t = chart.theme
-    spec = chart.altair().to_dict()
+    spec = chart.vegalite()
     for _, r in ranges.iterrows():
         label = r["label"]
         solid = [
@@ -288,7 +289,7 @@ def test_context_figures_are_listed_apart_and_never_stages(folder, loaded):
     }
     assert not stage_sums & set(d["representative"].dropna())
     # in the spec, context figures have no bar, span or dot
-    spec = chart.altair().to_dict()
+    spec = chart.vegalite()
     marked = {
         tip(row, "Figure")
         for mark, _, rows in layers(spec)
@@ -297,7 +298,7 @@ def test_context_figures_are_listed_apart_and_never_stages(folder, loaded):
     }
     assert not marked & set(ctx["label"])
     no_ctx = funnel_chart(inc, show_context=False)
-    assert (no_ctx.data["panel"] == "funnel").all() and len(no_ctx.altair().to_dict()["vconcat"]) < len(
+    assert (no_ctx.data["panel"] == "funnel").all() and len(no_ctx.vegalite()["vconcat"]) < len(
         spec["vconcat"]
     ) + 1
 
@@ -317,10 +318,10 @@ def test_zoom_panel_redraws_later_stages_with_its_factor(loaded):
     assert chart.data.loc[chart.data["panel"] == "funnel", "zoomed"].tolist() == [False] + [True] * (
         len(f) - 1
     )
-    spec = chart.altair().to_dict()
+    spec = chart.vegalite()
     assert f"enlarged ×{factor}" in spec_strings(spec)
     assert f"enlarged ×{factor}" in svg_text(mpl_svg(chart))
-    assert len(spec["vconcat"]) == len(funnel_chart(inc, scale="linear").altair().to_dict()["vconcat"]) + 1
+    assert len(spec["vconcat"]) == len(funnel_chart(inc, scale="linear").vegalite()["vconcat"]) + 1
 
 
 def test_log_scale_is_labelled_and_unknown_scales_refused(loaded):
@@ -346,7 +347,7 @@ def test_any_number_of_stages_renders(synthetic, n_stages):
     chart = funnel_chart(synthetic)
     assert (chart.data["panel"] == "funnel").sum() == n_stages
     assert chart.alt_text.startswith(f"A funnel chart in {format_number(n_stages)} stage")
-    chart.altair().to_dict(validate=True)
+    valid(chart.vegalite())
     assert not text_problems(chart.figure())
 
 
@@ -384,7 +385,7 @@ def test_alt_text_names_the_stage_count_and_every_value(folder, loaded):
         assert Quantity.of(r).text in chart.alt_text
     for _, r in chart.data[chart.data["panel"] == "context"].iterrows():
         assert r["value_text"] in chart.alt_text.split("not part of the funnel:")[1]
-    assert chart.altair().to_dict()["description"] == chart.alt_text
+    assert chart.vegalite()["description"] == chart.alt_text
 
 
 def test_spec_validates_against_the_shipped_vega_lite_schema(loaded):
@@ -393,13 +394,13 @@ def test_spec_validates_against_the_shipped_vega_lite_schema(loaded):
         schema
     )  # the schema's own refs fail a metaschema format check
     for folder, scale in ((IRS, "zoom"), (SYNTHETIC, "log")):
-        spec = funnel_chart(loaded[folder], scale=scale).altair().to_dict(validate=True)
+        spec = valid(funnel_chart(loaded[folder], scale=scale).vegalite())
         validator.validate(spec)
         assert "config" in spec and spec["config"]["background"] == "#ffffff"  # self-contained house style
 
 
 def test_every_data_mark_has_a_tooltip(loaded):
-    spec = funnel_chart(loaded[IRS]).altair().to_dict()
+    spec = funnel_chart(loaded[IRS]).vegalite()
     titles = ["Figure", "Value", "Share", "Reported values", "Verification", "Sources"]
     for mark, enc, rows in layers(spec):
         if rows and "tt" in rows[0]:
@@ -410,7 +411,7 @@ def test_every_data_mark_has_a_tooltip(loaded):
 
 
 def test_vega_export_is_exactly_the_requested_width_on_a_log_scale(loaded):
-    spec = funnel_chart(loaded[IRS], width=320, scale="log").altair().to_dict()
+    spec = funnel_chart(loaded[IRS], width=320, scale="log").vegalite()
     assert vlc.vegalite_to_scenegraph(spec, vl_version="5.20")["width"] == 320
 
 
@@ -445,10 +446,8 @@ def test_four_stage_incident_stays_readable_on_a_phone(loaded, scale):
 
 def test_builds_are_deterministic(loaded):
     a, b = funnel_chart(loaded[IRS]), funnel_chart(loaded[IRS])
-    assert a.altair().to_dict() == b.altair().to_dict()
-    assert json.dumps(a.altair().to_dict(), sort_keys=True) == json.dumps(
-        b.altair().to_dict(), sort_keys=True
-    )
+    assert a.vegalite() == b.vegalite()
+    assert json.dumps(a.vegalite(), sort_keys=True) == json.dumps(b.vegalite(), sort_keys=True)
     assert mpl_svg(a) == mpl_svg(b)
     assert b"<text" in mpl_svg(a)  # text stays text, whatever rc settings are active when saving
 
@@ -460,6 +459,6 @@ def test_both_renderings_draw_the_scenes_words_and_nothing_else(loaded, scale):
     words = sorted(m.text for p in scene.panels for m in p.marks if hasattr(m, "text"))
     drawn = sorted(t.get_text() for t in chart.figure().findobj(Text) if t.get_text())
     assert drawn == sorted(words + list(scene.title) + list(scene.subtitle))
-    spec = chart.altair().to_dict()
+    spec = chart.vegalite()
     in_spec = sorted(row["text"] for mark, _, rows in layers(spec) if mark["type"] == "text" for row in rows)
     assert in_spec == words and spec["title"]["text"] == list(scene.title)

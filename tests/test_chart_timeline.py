@@ -85,7 +85,7 @@ def test_month_and_year_events_are_spans_and_day_events_points(folder):
     assert bars == {f"span-{e}" for e in spans["event_id"]}
     assert points == {f"point-{e}" for e in days["event_id"]}
 
-    spec = chart.altair().to_dict()
+    spec = chart.vegalite()
 
     def events_in(kind: str) -> set:
         return {
@@ -231,7 +231,7 @@ def test_annotate_false_draws_no_event_labels_but_keeps_tooltips():
     assert not [gid for gid in by_gid(chart) if gid.startswith(("label-", "date-"))]
     fig = chart.figure()
     assert not [t for t in visible_texts(fig) if (t.get_gid() or "").startswith(("label-", "date-"))]
-    spec = chart.altair().to_dict()
+    spec = chart.vegalite()
     texts = {r.get("text") for layer in plot_layers(spec) for r in values(spec, layer)}
     assert not texts & set(chart.data["title"])
     events = [layer for layer in plot_layers(spec) if "description" in layer["encoding"]]
@@ -265,7 +265,7 @@ def test_as_of_marker_comes_from_the_latest_source_date(incident):
     fig = moved.figure()
     assert label in [t.get_text() for t in visible_texts(fig)]
     assert "as-of" in figure_gids(fig)
-    spec = moved.altair().to_dict()
+    spec = moved.vegalite()
     rules = [
         layer for layer in plot_layers(spec) if mark_type(layer) == "rule" and layer["mark"].get("strokeDash")
     ]
@@ -312,9 +312,7 @@ def test_editing_an_event_changes_data_labels_and_alt_text(incident):
 
 def test_renderings_are_deterministic():
     a, b = timeline_chart(SYNTHETIC), timeline_chart(loaded(SYNTHETIC))  # separately loaded
-    assert json.dumps(a.altair().to_dict(), sort_keys=True) == json.dumps(
-        b.altair().to_dict(), sort_keys=True
-    )
+    assert json.dumps(a.vegalite(), sort_keys=True) == json.dumps(b.vegalite(), sort_keys=True)
     svg = svg_bytes(a.figure())  # saved outside any style context, as the exporter does
     assert svg == svg_bytes(b.figure())
     assert b"<text" in svg and html.escape(a.title, quote=False).encode() in svg  # text stays text
@@ -327,7 +325,7 @@ def test_vega_draws_every_text_in_the_themes_text_colours_and_titles_in_the_main
     scale merged with the category palette once painted labels blue and orange)."""
     chart = timeline_chart(IRS, theme=theme, width=width)
     t = chart.theme
-    root = ET.fromstring(vlc.vegalite_to_svg(chart.altair().to_dict(), vl_version="5.20"))
+    root = ET.fromstring(vlc.vegalite_to_svg(chart.vegalite(), vl_version="5.20"))
     fills = {}
     for el in root.iter("{http://www.w3.org/2000/svg}text"):
         fills.setdefault(el.get("fill"), []).append("".join(el.itertext()))

@@ -31,6 +31,7 @@ from timeline_views import (
     values,
     visible_texts,
 )
+from vegalite_schema import valid
 
 # ----------------------------------------------------------------------------- layout
 
@@ -151,7 +152,7 @@ def test_spec_validates_against_the_shipped_schema_and_renders_every_label():
         assert html.escape(line, quote=False) in svg
     for line in irs_chart.footer_lines:
         assert html.escape(line.split()[-1], quote=False) in svg
-    phone = timeline_chart(loaded(IRS), width=320, theme="dark").altair().to_dict(validate=True)
+    phone = valid(timeline_chart(loaded(IRS), width=320, theme="dark").vegalite())
     phone_svg = vlc.vegalite_to_svg(phone, vl_version="5.20")
     for title in irs_chart.data["title"]:
         assert all(html.escape(w, quote=False) in phone_svg for w in title.split())

@@ -20,6 +20,7 @@ from taxfirewall.charts.scene import Text
 from taxfirewall.charts.text import text_width
 from test_chart_funnel import VL_SCHEMA, text_problems
 from timeline_views import drawn, label_boxes, overlapping, visible_texts
+from vegalite_schema import valid
 
 MONTHS = [
     "January",
@@ -169,7 +170,7 @@ def test_every_word_of_the_scene_is_spanish(kind, scale, width):
 )
 def test_the_vega_spec_says_everything_in_spanish_with_the_spanish_locale(kind, scale, width):
     c = made(kind, scale, width)
-    spec = c.altair().to_dict(validate=True)
+    spec = valid(c.vegalite())
     assert english_left(spec_words(spec), c.sources) == []
     assert spec["description"] == c.alt_text
     locale = spec["config"]["locale"]
@@ -208,14 +209,14 @@ def test_footer_and_tooltip_headings_are_spanish():
 def test_a_chart_keeps_its_language_when_drawn_in_another():
     c = made("funnel", "log", 600)
     with i18n.use("en"):
-        spec = c.altair().to_dict()
+        spec = c.vegalite()
         texts = [m.text for _, m in c.scene().marks(Text)]
     assert "locale" in spec["config"] and "Escala logarítmica" in texts
 
 
 def test_english_specs_carry_no_locale():
     with i18n.use("en"):
-        spec = funnel_chart(load_incident(IRS, lang="en"), width=320).altair().to_dict()
+        spec = funnel_chart(load_incident(IRS, lang="en"), width=320).vegalite()
     assert "locale" not in spec["config"]
 
 

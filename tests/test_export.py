@@ -114,7 +114,7 @@ def test_exported_specs_validate_against_the_vega_lite_schema(exported, slug):
         for width in by_width:
             spec = page_spec_at(carried, theme, int(width))  # as the page's script rebuilds it
             validator.validate(spec)
-            expected = CHARTS[slug](load_incident(IRS), theme=theme, width=int(width)).altair().to_dict()
+            expected = CHARTS[slug](load_incident(IRS), theme=theme, width=int(width)).vegalite()
             assert spec == expected, (theme, width)
 
 

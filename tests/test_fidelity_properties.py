@@ -315,7 +315,7 @@ def test_generated_incidents_say_exactly_what_the_sources_say(rows):
                 assert not any(
                     ev["title"] in line and "(scheduled)" not in line for line in moments.splitlines()
                 )
-        assert json.dumps(funnel.altair().to_dict())  # renders
+        assert json.dumps(funnel.vegalite())  # renders
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
 

@@ -132,3 +132,39 @@ def test_a_forked_kernel_that_dies_fails_its_report_in_one_line(tmp_path, fork_k
     notebook = tiny_notebook(tmp_path / "tiny.ipynb")
     rc, stdout, stderr = run_build(tiny_manifest(tmp_path, notebook, die=True), tmp_path / "out")
     assert_clean_failure(rc, stdout, stderr, capfd, "tiny.ipynb", "Kernel died")
+
+
+# Loads the readied dataset, checks no earlier report changed it, then changes it.
+LOAD_AND_CHANGE = """\
+import sys
+from pathlib import Path
+from taxfirewall import data, load_incident
+ready = (Path(incident).resolve(), 'en') in data._PRELOADED
+inc = load_incident(incident)
+first = next(iter(inc.tables.values()))
+assert not hasattr(inc, 'changed_by') and first.iat[0, 0] != 'changed', 'the dataset as another report left it'
+inc.changed_by = name
+first.iat[0, 0] = 'changed'
+print(f"{name}: ready={ready} warm={'pandas' in sys.modules}")
+"""
+
+
+def test_each_forked_kernel_gets_the_readied_dataset_as_the_server_loaded_it(
+    tmp_path, fork_kernels, synthetic
+):
+    nb = write_notebook(
+        tmp_path / "loader.ipynb",
+        f"incident = {str(synthetic)!r}\nname = 'a'",
+        new_code_cell(LOAD_AND_CHANGE),
+    )
+    manifest = write_manifest(
+        tmp_path / "reports.toml",
+        [
+            {"slug": s, "notebook": str(nb), "title": s, "dek": "Loads.", "parameters": {"name": s}}
+            for s in ("first", "second")
+        ],
+    )
+    rc, stdout, stderr = run_build(manifest, tmp_path / "out")
+    assert rc == 0, stdout + stderr
+    for slug in ("first", "second"):  # readying started no thread: both kernels were forked
+        assert f"{slug}: ready=True warm=True" in (tmp_path / "out" / f"{slug}.html").read_text()

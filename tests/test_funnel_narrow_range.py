@@ -157,7 +157,7 @@ def test_vega_draws_the_narrowest_range_as_brackets_in_order_with_its_label(irs,
     """What Vega itself draws (its scenegraph): beside each "not to scale" label, the
     bracket uprights on its row are a readable width apart, serifs inward, in order."""
     chart = funnel_chart(irs, scale=scale, width=width)
-    graph = vlc.vegalite_to_scenegraph(chart.altair().to_dict(), vl_version="5.20")
+    graph = vlc.vegalite_to_scenegraph(chart.vegalite(), vl_version="5.20")
     found = 0
     for marks in _vega_panels(graph).values():
         for label in (t for t in _items(marks, "text") if t.get("text") in NOT_TO_SCALE):

@@ -55,7 +55,7 @@ def loaded():
 @pytest.mark.parametrize("folder", [IRS, SYNTHETIC])
 def test_phone_layout_is_rebuilt_exactly_and_costs_far_less_than_a_second_spec(loaded, folder, make):
     main, phone = make(loaded[folder], width=600), make(loaded[folder], width=320)
-    a, b = main.altair().to_dict(), phone.altair().to_dict()
+    a, b = main.vegalite(), phone.vegalite()
     assert a != b
     d = diff(a, b)
     assert patch(a, d) == b
@@ -70,7 +70,7 @@ def test_a_displayed_chart_carries_its_phone_layout_built_with_the_same_options(
     expected = timeline_chart(
         loaded[IRS], theme="dark", start="2025-01-01", end="2025-12-31", annotate=False, width=320
     )
-    assert extra["layouts"]["320"] == expected.altair().to_dict()
+    assert extra["layouts"]["320"] == expected.vegalite()
     page = page_chart(data[VEGALITE_MIME], extra)
     assert page["width"] == 600 and [w for w, _ in page["layouts"]] == [320]
     assert patch(page["spec"], page["layouts"][0][1]) == extra["layouts"]["320"]

@@ -141,7 +141,7 @@ def test_notebook_charts_name_jupyterlabs_vega_lite_and_pages_the_runtimes(irs):
 
     from taxfirewall.charts import funnel_chart
 
-    spec = funnel_chart(irs).altair().to_dict()
+    spec = funnel_chart(irs).vegalite()
     bundle, meta = notebook_renderer(spec)
     shown = bundle[VEGALITE_MIME]
     assert shown["$schema"].endswith(f"/v{JUPYTERLAB_VEGALITE}.json")

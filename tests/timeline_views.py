@@ -19,6 +19,7 @@ from taxfirewall.charts.scene import Point, Rect
 from taxfirewall.charts.timeline import timeline_chart
 from taxfirewall.charts.timeline.layout import lay_out, text_width
 from taxfirewall.charts.timeline.rows import select
+from vegalite_schema import valid
 
 FOLDERS = pytest.mark.parametrize("folder", [IRS, SYNTHETIC], ids=["irs-dhs", "synthetic"])
 
@@ -38,7 +39,7 @@ def irs():
 @cache
 def irs_vl() -> dict:
     """Its Vega-Lite spec, validated against the schema altair ships."""
-    return irs().altair().to_dict(validate=True)
+    return valid(irs().vegalite())
 
 
 def plot_layers(spec: dict) -> list[dict]:

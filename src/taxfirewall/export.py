@@ -210,9 +210,7 @@ def _theme_specs(folder: str, slug: str, theme: str, out: str, options: dict) ->
     suffix = "" if theme == "light" else "-dark"
     for width in BREAKPOINTS:
         chart = factory(incident, theme=theme, width=width, **options)
-        # The exported specs are validated against the Vega-Lite schema by the test
-        # suite; skipping altair's per-object validation here halves the export time.
-        specs[width] = chart.altair().to_dict(validate=False)
+        specs[width] = chart.vegalite()  # validated against the Vega-Lite schema by the tests
         if width != ARTICLE_WIDTH:
             continue
         target = Path(out) / slug

@@ -30,6 +30,8 @@ keeps every page already there intact and exits 1.
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,9 +85,10 @@ def build(
     )
     try:
         plans = checked_reports(manifest, settings.out, settings.only)  # bad input: nothing is created
-        incidents = _preflight(settings, plans, console)  # bad data: nothing is created either
-        with folder_lock(settings.out, wait=wait, say=lambda text: console.say(text, err=True)):
-            return _build(settings, plans, console, started, incidents)
+        with contextlib.ExitStack() as stack:
+            incidents, forks = _preflight(settings, plans, console, stack)  # bad data: nothing either
+            with folder_lock(settings.out, wait=wait, say=lambda text: console.say(text, err=True)):
+                return _build(settings, plans, console, started, incidents, forks)
     except FolderBusy as exc:
         console.say(str(exc), err=True)
         return 3
@@ -103,19 +106,40 @@ def build(
         return 1
 
 
-def _preflight(settings: Settings, plans: list, console: Console) -> dict:
+def _preflight(settings: Settings, plans: list, console: Console, stack: contextlib.ExitStack):
     """Validate and load the datasets of the reports to run, before the out folder is locked
     (so a refusal writes nothing): raises DataError. The state is read unlocked here; the
-    build reads it again under the lock and loads any dataset a build since made necessary."""
+    build reads it again under the lock and loads any dataset a build since made necessary.
+    Returns them and the build's fork server, started first so that its imports overlap the
+    validation (None: the reports run elsewhere, or kernels start fresh)."""
     work = plan_build(plans, settings.out, load_state(settings.out), only=settings.only, force=settings.force)
     if not work.todo:  # the unchanged path: no dataset is read
-        return {}
+        return {}, None
+    forks = _fork_server(settings, work.todo, stack)
     from .preflight import load_incidents
 
-    return load_incidents(work.todo, lambda text: console.say(text, err=True))
+    return load_incidents(work.todo, lambda text: console.say(text, err=True)), forks
 
 
-def _build(settings: Settings, plans: list, console: Console, started: float, incidents: dict) -> int:
+def _fork_server(settings: Settings, todo: list, stack: contextlib.ExitStack):
+    """A local build's fork server (:mod:`.forkserver`), asked to ready the editions the
+    reports read (:mod:`.warm`); it ends with ``stack``."""
+    if settings.executor != "local":
+        return None
+    from ..paths import ROOT
+    from .forkserver import start_server
+    from .lock import scratch_prefix
+    from .preflight import editions_used
+
+    scratch = stack.enter_context(tempfile.TemporaryDirectory(prefix=scratch_prefix()))
+    server = start_server(Path(scratch), ROOT)
+    if server is not None:
+        stack.callback(server.close)
+        server.prime(editions_used(todo))
+    return server
+
+
+def _build(settings: Settings, plans: list, console: Console, started: float, incidents: dict, forks) -> int:
     out = settings.out
     state = load_state(out)
     work = plan_build(plans, out, state, only=settings.only, force=settings.force)
@@ -125,7 +149,7 @@ def _build(settings: Settings, plans: list, console: Console, started: float, in
         incidents = load_incidents(work.todo, lambda text: console.say(text, err=True), incidents)
     state = _skip_unchanged(work, _retire(work, state, console, out), console, out)
     journal = Journal(out, state, work.keys)  # the state file stays true while pages are written
-    run = _run_todo(work, journal, settings, console, incidents) if work.todo else Run()
+    run = _run_todo(work, journal, settings, console, incidents, forks) if work.todo else Run()
     state = journal.state.after(run, work.keys)
     if not work.todo and runtime_lost(state, out):  # the pages are current, their runtime file was deleted
         state = state.with_runtime(shared_runtime(out, state.runtime))
@@ -174,9 +198,10 @@ def _skip_unchanged(work: BuildPlan, state: BuildState, console: Console, out: P
 
 
 def _run_todo(
-    work: BuildPlan, journal: Journal, settings: Settings, console: Console, incidents: dict
+    work: BuildPlan, journal: Journal, settings: Settings, console: Console, incidents: dict, forks
 ) -> Run:
-    """Run the reports (``incidents``: their datasets by folder and language, checked)."""
+    """Run the reports (``incidents``: their datasets by folder and language, checked;
+    ``forks``: a local build's fork server)."""
     from .editions import alternates
 
     if settings.executor == "dask":
@@ -184,7 +209,7 @@ def _run_todo(
     else:
         from .pool import run_reports
 
-    extra = {"scheduler": settings.scheduler} if settings.executor == "dask" else {}
+    extra = {"scheduler": settings.scheduler} if settings.executor == "dask" else {"forks": forks}
     return run_reports(
         work.todo,
         **extra,

@@ -239,7 +239,11 @@ def run_on_worker(task: Task, incident) -> Outcome:
     skip_optional_imports()  # a no-op once the worker has imported jsonschema
     with tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp:
         job = Job(
-            plan=task.plan, timeout=task.timeout, scratch=Path(tmp), thumb=task.thumb, forks=_worker_forks()
+            plan=task.plan,
+            timeout=task.timeout,
+            scratch=Path(tmp),
+            thumb=task.thumb,
+            forks=_worker_forks(task.plan),
         )
         watchdog = threading.Timer(task.timeout, _time_up, (job,))
         watchdog.daemon = True
@@ -265,17 +269,23 @@ def run_on_worker(task: Task, incident) -> Outcome:
         return Outcome(Result(job.slug, Status.BUILT, job.elapsed()), rendered)
 
 
-def _worker_forks():
+def _worker_forks(plan):
     """This worker's fork server (None where kernels start fresh), started by its first
-    report and kept for its life: the libraries are imported once per worker. The server
-    ends when the worker does (its request pipe closes)."""
+    report and kept for its life: the libraries are imported once per worker, and each
+    edition readied (:mod:`.warm`) before its first report here. The server ends when the
+    worker does (its request pipe closes)."""
     from .forkserver import start_server
 
     with _forks_lock:
         if "server" not in _forks:
             scratch = Path(tempfile.mkdtemp(prefix=scratch_prefix()))
             _forks["server"] = start_server(scratch, ROOT)
+            _forks["primed"] = set()
             atexit.register(_close_forks, _forks["server"], scratch)
+        edition = (plan.incident, plan.lang)
+        if _forks["server"] is not None and plan.incident is not None and edition not in _forks["primed"]:
+            _forks["primed"].add(edition)
+            _forks["server"].prime([edition])
         return _forks["server"]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
+from ..digests import digest_files, folder_digest
 from ..manifest import Plan, check_reports, load_manifest
 from ..output import write_atomic
 from ..paths import PACKAGE_DIR
@@ -40,16 +41,6 @@ RUNTIME_VERSIONED = ("altair", "vl-convert-python")  # what makes the shared run
 # --------------------------------------------------------------------------- input keys
 
 
-def _digest_files(base: Path, files) -> str:
-    h = hashlib.sha256()
-    for path in files:
-        h.update(path.relative_to(base).as_posix().encode())
-        h.update(b"\0")
-        h.update(path.read_bytes())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 def package_digest() -> str:
     """The package's Python source, templates and translations (what renders a page)."""
     files = sorted(
@@ -59,12 +50,7 @@ def package_digest() -> str:
         and "__pycache__" not in p.parts
         and (p.suffix == ".py" or {"templates", "locales"} & set(p.relative_to(PACKAGE_DIR).parts))
     )
-    return _digest_files(PACKAGE_DIR, files)
-
-
-def folder_digest(folder: Path) -> str:
-    """Every file in an incident folder."""
-    return _digest_files(folder, sorted(p for p in folder.rglob("*") if p.is_file()))
+    return digest_files(PACKAGE_DIR, files)
 
 
 def library_versions(names=VERSIONED) -> dict[str, str]:

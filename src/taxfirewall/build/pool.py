@@ -8,7 +8,6 @@ Ctrl-C kills every running kernel, lets no report start, and writes no further p
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 import threading
@@ -19,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..manifest import Plan
-from ..paths import ROOT
 from ..vendor import vega_bundle
 from .console import write_problem
-from .forkserver import ForkServer, start_server
+from .forkserver import ForkServer
 from .index import runtime_for_pages, shared_runtime
 from .journal import Journal
 from .kernel import DEFAULT_TIMEOUT, Job, run_notebook
@@ -55,14 +53,15 @@ def run_reports(
     jobs: int | None,
     timeout: float | None,
     progress: Callable[[int, int, Result], None],
+    forks: ForkServer | None = None,
 ) -> Run:
     """Run ``todo`` with ``jobs`` kernels at once (default one per CPU); ``progress`` hears
-    of each report as it ends (done so far, of how many, its result). Where kernels are
-    forked (:mod:`.forkserver`), one fork server serves the whole build."""
+    of each report as it ends (done so far, of how many, its result). ``forks``: the
+    build's fork server (:mod:`.forkserver`), which forks every kernel (None: they start
+    fresh)."""
     state = journal.state
     with (
         tempfile.TemporaryDirectory(prefix=scratch_prefix()) as tmp,
-        _fork_server(Path(tmp)) as forks,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="runtime") as side,
     ):
         shared = _Shared(
@@ -79,17 +78,6 @@ def run_reports(
         finished, interrupted = _watch(planned, shared, max(1, jobs or os.cpu_count() or 1), progress)
     runtime = shared.runtime.result() if shared.runtime.exception() is None else None
     return Run(tuple(finished), interrupted, runtime)
-
-
-@contextlib.contextmanager
-def _fork_server(scratch: Path):
-    """The build's fork server (importing while the build gets ready), ended with the build."""
-    server = start_server(scratch, ROOT)
-    try:
-        yield server
-    finally:
-        if server is not None:
-            server.close()
 
 
 def _job(

@@ -62,8 +62,15 @@ class Chart:
         with i18n.use(self.lang):
             return self.layout(self)
 
+    def vegalite(self) -> dict:
+        """The interactive Vega-Lite spec (tooltips; ``description`` = alt text)."""
+        from .render.vega import to_spec
+
+        with i18n.use(self.lang):
+            return to_spec(self.scene(), self.theme)
+
     def altair(self):
-        """The interactive Vega-Lite chart (tooltips; ``description`` = alt text)."""
+        """The same chart as an altair object, for a desk that wants to change it."""
         from .render.vega import to_altair
 
         with i18n.use(self.lang):
@@ -81,12 +88,15 @@ class Chart:
             return self.relayout(width)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        # In a notebook a Chart displays as its altair rendering: JupyterLab draws it
-        # natively (offline), the report template turns it into an inline vega view. Its
-        # phone layouts ride along under a mimetype JupyterLab ignores and reports use.
+        # In a notebook a Chart displays through altair's active renderer, as an altair
+        # chart would: JupyterLab draws it natively (offline), the report template turns it
+        # into an inline vega view. Its phone layouts ride along under a mimetype
+        # JupyterLab ignores and reports use.
+        import altair as alt
+
         from ..layouts import LAYOUTS_MIME, display_widths
 
-        bundle = self.altair()._repr_mimebundle_(include=include, exclude=exclude)
+        bundle = alt.renderers.get()(self.vegalite())
         data, meta = bundle if isinstance(bundle, tuple) else (bundle, {})
         widths = display_widths(self.width)
         if (
@@ -98,7 +108,7 @@ class Chart:
                 **data,
                 LAYOUTS_MIME: {
                     "width": self.width,
-                    "layouts": {str(w): self._relayout(w).altair().to_dict() for w in widths},
+                    "layouts": {str(w): self._relayout(w).vegalite() for w in widths},
                 },
             }
         return data, meta
