@@ -56,7 +56,7 @@ def no_kernels(monkeypatch):
         raise AssertionError("a kernel was about to start")
 
     monkeypatch.setattr(pool, "run_reports", refuse)
-    monkeypatch.setattr(pool, "start_server", refuse)
+    monkeypatch.setattr(pool, "run_notebook", refuse)
 
 
 # --------------------------------------------------------------------------- notebooks and reports.toml

@@ -205,3 +205,10 @@ def test_every_chart_of_the_incident_writes_a_valid_spec(lang, width):
         charts.append(timeline_chart(data, width=width, theme="dark"))
     for chart in charts:
         valid(chart.vegalite())
+
+
+def test_specs_name_the_vega_lite_of_the_installed_altair():
+    # pages draw with the runtime vendored from the same Vega-Lite (vl-convert's, altair's)
+    from taxfirewall.charts.render.vega import SCHEMA
+
+    assert SCHEMA == alt.SCHEMA_URL

@@ -143,9 +143,19 @@ def page_spec(spec: dict) -> dict:
     """A notebook's chart as a page draws it: a notebook's spec names the Vega-Lite JupyterLab
     draws with (:func:`taxfirewall.charts.render.vega.notebook_renderer`), a page's the
     vendored runtime's, altair's own (the same spec otherwise)."""
-    import altair as alt
+    from .charts.render.vega import SCHEMA
 
-    return {**spec, "$schema": alt.SCHEMA_URL} if "$schema" in spec else spec
+    return {**spec, "$schema": SCHEMA} if "$schema" in spec else spec
+
+
+def ready() -> None:
+    """Import and compile what rendering a page needs, before the first page is rendered
+    (a build does it while its first kernels start)."""
+    from nbconvert.filters.markdown_mistune import IPythonRenderer  # noqa: F401
+
+    env = templating.environment()
+    for name in env.list_templates(filter_func=lambda name: name.startswith("report/")):
+        env.get_template(name)
 
 
 def chart_specs(nb) -> list[dict]:

@@ -61,6 +61,10 @@ WARM_MODULES = (
     "IPython.display",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    "ipykernel.debugger",  # debugpy, which every kernel imports as it starts
+    "IPython.core.debugger",
+    "IPython.extensions.storemagic",
+    "sqlite3",  # IPython's history
     "frictionless",  # what load_incident validates with
     "jinja2",
     "taxfirewall",
@@ -154,7 +158,7 @@ class ForkServer:
         with contextlib.suppress(OSError):
             os.close(self._req_w)  # the server ends at the end of its requests
         try:
-            self.process.wait(timeout=2)  # at once when idle; still importing, it is killed
+            self.process.wait(timeout=0.5)  # at once when idle; still importing (a build refused), killed
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

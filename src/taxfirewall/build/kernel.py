@@ -8,6 +8,7 @@ Imports papermill (and so jsonschema): import it after
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -16,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import papermill
@@ -48,7 +50,8 @@ class Job:
     kernels: list = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     forks: ForkServer | None = None  # the build's fork server (None: a fresh interpreter)
-    phases: dict = field(default_factory=dict)  # seconds: "kernel start" (until it answers), "execute"
+    # seconds: "kernel start" (until it answers), "execute", "render" (page), "write"
+    phases: dict = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -124,16 +127,44 @@ def kernel_manager_for(job: Job) -> type[AsyncKernelManager]:
 
         def client(self, **kw):
             kc = super().client(**kw)
-            ready = kc.wait_for_ready
 
-            async def wait_for_ready(*a, **k):  # when the kernel first answers: its start-up is over
-                await ready(*a, **k)
+            async def wait_for_ready(timeout: float | None = None):  # its start-up is over
+                await wait_until_ready(kc, timeout)
                 job.phases["kernel start"] = job.elapsed()
 
             kc.wait_for_ready = wait_for_ready
             return kc
 
     return JobKernelManager
+
+
+async def wait_until_ready(kc, timeout: float | None) -> None:
+    """Wait until the kernel answers ``kernel_info`` and its IOPub channel is connected, as
+    jupyter_client's ``wait_for_ready`` does, but without then waiting for IOPub to stay
+    silent for 0.2 s (a fixed cost on every report): messages left over from start-up are
+    read away here, and the client matches every later one to its own request anyway."""
+    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+    while True:
+        kc.kernel_info()
+        try:
+            reply = await kc.shell_channel.get_msg(timeout=1)
+        except Empty:
+            reply = None
+        if reply is not None and reply["msg_type"] == "kernel_info_reply":
+            try:
+                await kc.iopub_channel.get_msg(timeout=0.2)  # none: IOPub not connected yet, ask again
+            except Empty:
+                pass
+            else:
+                kc._handle_kernel_info_reply(reply)
+                break
+        if not await kc._async_is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+    with contextlib.suppress(Empty):
+        while True:
+            await kc.iopub_channel.get_msg(timeout=0)
 
 
 _kernel_numbers = itertools.count(1)

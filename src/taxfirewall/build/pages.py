@@ -8,6 +8,7 @@ good page as it was; the executed copy of a failed run goes to ``_failed/<slug>.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -54,7 +55,9 @@ def write_page(
 ) -> Result:
     """Render the report's page in its language, linking its editions in other languages
     (``alternates``: {"lang", "href"} each), and write it with its executed notebook and
-    thumbnail (the thumbnail is drawn again only when its chart changed)."""
+    thumbnail (the thumbnail is drawn again only when its chart changed). Its seconds go
+    to ``job.phases`` ("render", "write")."""
+    started = time.monotonic()
     rendered = render_page(
         job,
         nb,
@@ -66,7 +69,10 @@ def write_page(
     )
     if cancel.is_set():
         return Result(job.slug, Status.CANCELLED, job.elapsed())
-    return write_rendered(job.plan, rendered, out=out, journal=journal, elapsed=job.elapsed)
+    rendered_at = time.monotonic()
+    result = write_rendered(job.plan, rendered, out=out, journal=journal, elapsed=job.elapsed)
+    job.phases.update(render=rendered_at - started, write=time.monotonic() - rendered_at)
+    return result
 
 
 def render_page(

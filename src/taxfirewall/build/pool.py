@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..manifest import Plan
+from ..report import ready as ready_pages
 from ..vendor import vega_bundle
 from .console import write_problem
 from .forkserver import ForkServer
@@ -73,6 +74,7 @@ def run_reports(
             cancel=threading.Event(),
             journal=journal,
         )
+        side.submit(ready_pages)  # imported and compiled while the first kernels start
         planned = [_job(p, state, Path(tmp), timeout, forks) for p in todo]
         planned.sort(key=lambda j: -float(state.record(j.slug).seconds or 0.0))
         finished, interrupted = _watch(planned, shared, max(1, jobs or os.cpu_count() or 1), progress)
