@@ -114,8 +114,9 @@ def print_phases(out: Path, plans) -> None:
     slugs = [p.report.slug for p in plans]
     got = {mode: phases(out, slugs, mode) for mode in ("fork", "fresh")}
     names = ("kernel start", "execute", "render", "write")
-    print("per report, --jobs 1, seconds (fork server | fresh kernel):")
-    print(f"{'report':<16} " + " ".join(f"{n:>17}" for n in names))
+    print("per report, --jobs 1, seconds (fork server | fresh kernel; the first report's kernel")
+    print("start includes the fork server's own start):")
+    print(f"{'report':<16} " + " ".join(f"{n:^17}" for n in names))
     for slug in slugs:
         cells = [f"{got['fork'][slug].get(n, 0):7.2f} | {got['fresh'][slug].get(n, 0):7.2f}" for n in names]
         print(f"{slug:<16} " + " ".join(f"{c:>17}" for c in cells))
@@ -261,7 +262,7 @@ def main() -> int:
             "(plus the shared runtime)"
         )
         print()
-        print_phases(tmp / "phases", plans)
+        print_phases(out, plans)  # the out folder of (b): thumbnails current, as in a rebuild
 
     print()
     print("where one report's kernel time goes (fresh interpreter, seconds):")

@@ -13,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from .. import __version__
@@ -54,15 +55,21 @@ def package_digest() -> str:
 
 
 def library_versions(names=VERSIONED) -> dict[str, str]:
+    """The installed version of each library ("" when it is not installed)."""
+    return dict(_versions(tuple(names)))
+
+
+@cache  # installed versions do not change under a running process; a build plans twice
+def _versions(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {}
+    out = []
     for name in names:
         try:
-            out[name] = version(name)
+            out.append((name, version(name)))
         except PackageNotFoundError:
-            out[name] = ""
-    return out
+            out.append((name, ""))
+    return tuple(out)
 
 
 def canonical(value) -> str:
