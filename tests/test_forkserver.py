@@ -56,22 +56,28 @@ def test_a_report_sees_nothing_an_earlier_report_changed(tmp_path, fork_kernels)
         "name = 'a'",
         new_code_cell(f"ROOT = {str(ROOT)!r}\n" + CHECK_AND_POLLUTE),
     )
+    pages = _first_and_second(tmp_path, nb)
+    lines = {}
+    for slug, page in pages.items():
+        lines[slug] = re.search(rf"{slug}: warm=(\w+) random=(\S+) numpy=([\d.e-]+)", page).groups()
+    assert lines["first"][0] == lines["second"][0] == "True"  # both kernels were forked warm
+    assert lines["first"][1] != lines["second"][1]  # random re-seeded in each kernel
+    assert lines["first"][2] != lines["second"][2]  # numpy's global generator too
+
+
+def _first_and_second(tmp_path, nb) -> dict[str, str]:
+    """Build the notebook twice, as reports "first" then "second" (name = the slug), one
+    job: each page's text."""
     manifest = write_manifest(
         tmp_path / "reports.toml",
         [
-            {"slug": s, "notebook": str(nb), "title": s, "dek": "Pollutes.", "parameters": {"name": s}}
+            {"slug": s, "notebook": str(nb), "title": s, "dek": "Runs.", "parameters": {"name": s}}
             for s in ("first", "second")
         ],
     )
     rc, stdout, stderr = run_build(manifest, tmp_path / "out")
     assert rc == 0, stdout + stderr
-    lines = {}
-    for slug in ("first", "second"):
-        page = (tmp_path / "out" / f"{slug}.html").read_text()
-        lines[slug] = re.search(rf"{slug}: warm=(\w+) random=(\S+) numpy=([\d.e-]+)", page).groups()
-    assert lines["first"][0] == lines["second"][0] == "True"  # both kernels were forked warm
-    assert lines["first"][1] != lines["second"][1]  # random re-seeded in each kernel
-    assert lines["first"][2] != lines["second"][2]  # numpy's global generator too
+    return {slug: (tmp_path / "out" / f"{slug}.html").read_text() for slug in ("first", "second")}
 
 
 def test_fork_and_fresh_kernels_write_byte_identical_pages(tmp_path, monkeypatch):
@@ -157,14 +163,5 @@ def test_each_forked_kernel_gets_the_readied_dataset_as_the_server_loaded_it(
         f"incident = {str(synthetic)!r}\nname = 'a'",
         new_code_cell(LOAD_AND_CHANGE),
     )
-    manifest = write_manifest(
-        tmp_path / "reports.toml",
-        [
-            {"slug": s, "notebook": str(nb), "title": s, "dek": "Loads.", "parameters": {"name": s}}
-            for s in ("first", "second")
-        ],
-    )
-    rc, stdout, stderr = run_build(manifest, tmp_path / "out")
-    assert rc == 0, stdout + stderr
-    for slug in ("first", "second"):  # readying started no thread: both kernels were forked
-        assert f"{slug}: ready=True warm=True" in (tmp_path / "out" / f"{slug}.html").read_text()
+    for slug, page in _first_and_second(tmp_path, nb).items():  # readying started no thread: forked
+        assert f"{slug}: ready=True warm=True" in page

@@ -212,3 +212,12 @@ def test_specs_name_the_vega_lite_of_the_installed_altair():
     from taxfirewall.charts.render.vega import SCHEMA
 
     assert SCHEMA == alt.SCHEMA_URL
+
+
+def test_changing_a_spec_changes_no_other_spec_or_layer():
+    spec = to_spec(scene(), LIGHT)
+    first, second = list(layers(spec))[:2]
+    first["encoding"]["y"]["axis"] = {"title": "changed"}
+    spec["config"]["padding"]["left"] = 99
+    assert second["encoding"]["y"]["axis"] is None
+    assert to_spec(scene(), LIGHT) == to_spec(scene(), LIGHT) != spec

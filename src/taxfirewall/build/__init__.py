@@ -11,7 +11,8 @@
    its editions in other languages (:mod:`.editions`).
 4. Execute the notebooks with papermill, each in a single-use ``python3`` kernel started in
    the project root (:mod:`.kernel`; on Linux forked warm from a server that imported the
-   libraries once, :mod:`.forkserver`), several at once in threads (``--jobs``, default one per
+   libraries once, :mod:`.forkserver`, and readied each dataset the reports read,
+   :mod:`.warm`; it starts before step 3, which its imports overlap), several at once in threads (``--jobs``, default one per
    CPU; :mod:`.pool`), then convert each to HTML and write it atomically (:mod:`.pages`).
    With ``--executor dask`` the notebooks run and their pages render on the workers of a
    Dask cluster (``--scheduler``, or a LocalCluster), and this process writes what they

@@ -299,7 +299,10 @@ def to_spec(scene: Scene, theme: Theme) -> dict:
     chart = {"vconcat": panels, "description": scene.description, "spacing": scene.gap, "title": title}
     if len(panels) == 1:
         chart = _hoisted(chart, "vconcat")
-    return {"config": _config(scene, theme), **chart, "$schema": SCHEMA, "datasets": data.values}
+    spec = {"config": _config(scene, theme), **chart, "$schema": SCHEMA, "datasets": data.values}
+    # layers share pieces (the y channel, a panel's scale, the cached locale): a tree of its
+    # own, so that changing one spec changes nothing else (about 1 ms)
+    return json.loads(json.dumps(spec))
 
 
 def to_altair(scene: Scene, theme: Theme):
