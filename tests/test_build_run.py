@@ -276,6 +276,13 @@ def test_a_report_over_its_time_limit_fails_and_the_kernel_is_stopped(tmp_path, 
     assert not (tmp_path / "out" / "slow.html").exists()
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the build about to start: SIGINT as a terminal's foreground job has it. A test run
+    started in the background of a script inherits SIGINT ignored (POSIX), and a Python
+    started that way keeps ignoring it, so the build would never see the Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_the_kernels_keeps_pages_and_exits_1(tmp_path):
     nb = stand_in_notebook(tmp_path / "standin.ipynb")
     out = tmp_path / "out"
@@ -299,6 +306,7 @@ def test_ctrl_c_stops_the_kernels_keeps_pages_and_exits_1(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     deadline = time.time() + 60
     kernels: list[str] = []
