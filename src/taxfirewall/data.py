@@ -359,8 +359,8 @@ _PRELOADED: dict[tuple[Path, str], tuple[str, Incident]] = {}
 
 
 def preload(path: str | Path, lang: str) -> Incident:
-    """Load ``path`` in ``lang`` and keep it for the next :func:`load_incident` of it; returns
-    a copy of it for the caller to use (its cached tables are the caller's own)."""
+    """Load ``path`` in ``lang`` and keep an untouched copy for the next :func:`load_incident`
+    of it; returns the loaded incident, whose cached tables the caller may fill."""
     folder = Path(path)
     digest = folder_digest(folder)
     incident = load_incident(folder, lang=lang)

@@ -34,6 +34,7 @@ def _prime_edition(folder: str, lang: str) -> None:
     with i18n.use(lang):
         incident = preload(folder, lang)
         for draw in (funnel_chart, timeline_chart):
-            main = draw(incident)
-            for width in (main.width, *display_widths(main.width)):
-                draw(incident, width=width).scene()
+            chart = draw(incident)  # laid out as a notebook displays it: then at each phone width
+            chart.scene()
+            for width in display_widths(chart.width):
+                chart.relayout(width).scene()
